@@ -1,0 +1,52 @@
+/**
+ * The one place that knows how tollgate is compiled, so the release build and
+ * the benchmarks' hello-world reference use exactly the same flags.
+ */
+import { spawnSync } from "node:child_process";
+
+/**
+ * `--minify-syntax --minify-whitespace` rather than `--minify`: identifier
+ * minification would rename every function, and crash fingerprints are built
+ * from function names that must survive a rebuild. `--sourcemap` embeds the
+ * map, so stack frames name `src/...` files even inside the executable.
+ * Autoloading `.env`/`bunfig.toml` from the working directory is off: an
+ * untrusted repository must not configure the tool that checks it.
+ */
+export const COMPILE_FLAGS = [
+  "--compile",
+  "--minify-syntax",
+  "--minify-whitespace",
+  "--sourcemap",
+  "--bytecode",
+  "--format=esm",
+  "--no-compile-autoload-dotenv",
+  "--no-compile-autoload-bunfig",
+  "--no-compile-autoload-tsconfig",
+  "--no-compile-autoload-package-json",
+] as const;
+
+export interface CompileOptions {
+  entry: string;
+  outfile: string;
+  /** A Bun target such as `bun-linux-x64-baseline`; omitted for this machine. */
+  bunTarget?: string;
+  /** Identifiers replaced at build time, e.g. { TOLLGATE_COMMIT: "abc123" }. */
+  define?: Record<string, string>;
+}
+
+export function compile(options: CompileOptions): void {
+  const args = ["build", ...COMPILE_FLAGS, options.entry, "--outfile", options.outfile];
+  if (options.bunTarget) args.push(`--target=${options.bunTarget}`);
+  for (const [name, value] of Object.entries(options.define ?? {})) {
+    args.push("--define", `${name}=${JSON.stringify(value)}`);
+  }
+  const result = spawnSync(bunExecutable(), args, { stdio: ["ignore", "inherit", "inherit"] });
+  if (result.status !== 0) {
+    throw new Error(`bun build failed for ${options.bunTarget ?? "this machine"} (exit ${result.status})`);
+  }
+}
+
+/** The bun running this script, so the build never depends on PATH. */
+export function bunExecutable(): string {
+  return process.execPath;
+}

@@ -1,0 +1,19 @@
+export { canonicalJson, sha256Hex } from "./canonical.ts";
+export { BASE_CHILD_ENV, childEnv, isCI, STRIPPED_CHILD_ENV } from "./env.ts";
+export { EnvironmentError, ExitCode, InterruptedError, isTollgateError, TollgateError, UserError } from "./errors.ts";
+export { buildInfo, REPOSITORY_URL, type BuildInfo } from "./build-info.ts";
+export { jsonArg } from "./cli.ts";
+export type { CheckStatus, DoctorCheck } from "./doctor.ts";
+export {
+  describeFsError,
+  ensurePrivateDir,
+  PRIVATE_DIR_MODE,
+  PRIVATE_FILE_MODE,
+  readFileCapped,
+  writeFileAtomic,
+} from "./files.ts";
+export { log, printJson } from "./log.ts";
+export { findProjectRoot, homeDir, projectStateDir, userCacheDir, userConfigDir } from "./paths.ts";
+export { type CapturedStream, type RunOptions, type RunResult, runProcess } from "./process.ts";
+export { EMBEDDED_ROOTS, type RuntimeInfo, runtimeInfo } from "./runtime.ts";
+export { canPrompt, stripAnsi, useColor } from "./terminal.ts";

@@ -1,0 +1,37 @@
+/**
+ * The runtime seam: the only place that may touch Bun- or Deno-only globals.
+ * Everything else in src/ uses web-standard or node: APIs so the source runs
+ * under Bun, the compiled executable and Deno 2 alike.
+ */
+
+interface BunGlobal {
+  version: string;
+  revision: string;
+  isStandaloneExecutable?: boolean;
+}
+interface DenoGlobal {
+  version: { deno: string };
+}
+
+const bun = (globalThis as { Bun?: BunGlobal }).Bun;
+const deno = (globalThis as { Deno?: DenoGlobal }).Deno;
+
+export type RuntimeName = "bun" | "deno" | "node";
+
+export interface RuntimeInfo {
+  name: RuntimeName;
+  version: string;
+  /** True inside an executable made by `bun build --compile`. */
+  compiled: boolean;
+}
+
+export function runtimeInfo(): RuntimeInfo {
+  if (bun) {
+    return { name: "bun", version: bun.version, compiled: bun.isStandaloneExecutable === true };
+  }
+  if (deno) return { name: "deno", version: deno.version.deno, compiled: false };
+  return { name: "node", version: process.versions.node, compiled: false };
+}
+
+/** Prefix of the paths Bun gives modules embedded in a compiled executable. */
+export const EMBEDDED_ROOTS = ["/$bunfs/root/", "B:/~BUN/root/", "B:\\~BUN\\root\\"] as const;

@@ -1,0 +1,66 @@
+/**
+ * Shared test helpers: run tollgate from source or as the compiled binary,
+ * with a controlled environment and a throwaway home.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, realpathSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export const PROJECT_ROOT = join(import.meta.dir, "..");
+export const BINARY = join(PROJECT_ROOT, "dist", "tollgate");
+export const SOURCE_MAIN = join(PROJECT_ROOT, "src", "main.ts");
+
+/** Builds dist/tollgate once per test run if it is not there yet. */
+export function ensureBinary(): string {
+  if (!existsSync(BINARY)) {
+    const result = spawnSync(process.execPath, [join(PROJECT_ROOT, "scripts", "build.ts")], { stdio: "inherit" });
+    if (result.status !== 0) throw new Error("building dist/tollgate failed");
+  }
+  return BINARY;
+}
+
+/** A fresh folder under the system temp dir, with symlinks resolved. */
+export function tempDir(prefix = "tollgate-test-"): string {
+  return realpathSync(mkdtempSync(join(tmpdir(), prefix)));
+}
+
+export interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  env?: Record<string, string>;
+  cwd?: string;
+  input?: string;
+  /** Run the compiled binary instead of the source. */
+  compiled?: boolean;
+}
+
+/**
+ * Runs tollgate with a minimal environment: PATH plus a private HOME and XDG
+ * folders (so nothing touches the real user's files) plus `env`.
+ */
+export function runTollgate(args: string[], options: RunOptions = {}): RunResult {
+  const home = options.env?.HOME ?? tempDir("tollgate-home-");
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, ".config"),
+    XDG_CACHE_HOME: join(home, ".cache"),
+    NO_COLOR: "1",
+    ...options.env,
+  };
+  const argv = options.compiled ? [ensureBinary(), ...args] : [process.execPath, SOURCE_MAIN, ...args];
+  const [file, ...rest] = argv as [string, ...string[]];
+  const result = spawnSync(file, rest, {
+    cwd: options.cwd ?? PROJECT_ROOT,
+    env,
+    input: options.input ?? "",
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
