@@ -1,0 +1,137 @@
+/**
+ * The module dependency direction of DESIGN.md, enforced:
+ *   core <- crash;  core <- receipts <- sandbox <- gates <- agent <- dashboard
+ * and the runtime seam: Bun-only APIs only in src/core/runtime*.
+ */
+import { describe, expect, test } from "bun:test";
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { PROJECT_ROOT } from "./helpers.ts";
+
+const SRC = join(PROJECT_ROOT, "src");
+
+/** What each module may import besides itself. */
+const ALLOWED: Record<string, readonly string[]> = {
+  core: [],
+  crash: ["core"],
+  receipts: ["core"],
+  sandbox: ["core", "receipts"],
+  gates: ["core", "receipts", "sandbox"],
+  agent: ["core", "receipts", "sandbox", "gates"],
+  dashboard: ["core", "receipts", "sandbox", "gates", "agent"],
+};
+
+/** Files at the top of src/ that wire modules together; nothing imports them but main.ts. */
+const ROOT_FILES = new Set(["main.ts", "doctor.ts"]);
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(path);
+    return entry.name.endsWith(".ts") ? [path] : [];
+  });
+}
+
+const IMPORT = /(?:import|export)\s[^'"]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
+
+function importsOf(source: string): string[] {
+  return [...source.matchAll(IMPORT)].map((match) => (match[1] ?? match[2]) as string);
+}
+
+interface Edge {
+  from: string;
+  to: string;
+}
+
+function localEdges(): Edge[] {
+  return sourceFiles(SRC).flatMap((file) =>
+    importsOf(readFileSync(file, "utf8"))
+      .filter((spec) => spec.startsWith("."))
+      .map((spec) => ({ from: relative(SRC, file), to: relative(SRC, resolve(dirname(file), spec)) })),
+  );
+}
+
+function moduleOf(path: string): string | undefined {
+  return path.includes("/") ? path.split("/")[0] : undefined;
+}
+
+function backwardImports(edges: Edge[]): Edge[] {
+  return edges.filter((edge) => {
+    const from = moduleOf(edge.from);
+    const to = moduleOf(edge.to);
+    if (from === undefined || to === undefined || from === to) return false;
+    return !(ALLOWED[from] ?? []).includes(to);
+  });
+}
+
+function importsPastIndex(edges: Edge[]): Edge[] {
+  return edges.filter((edge) => {
+    const from = moduleOf(edge.from);
+    const to = moduleOf(edge.to);
+    if (to === undefined || from === to || edge.to.endsWith("/index.ts")) return false;
+    // The root files load each module's commands lazily and may use core files directly (start-up speed).
+    const rootException = edge.to.endsWith("/commands.ts") || edge.to.startsWith("core/");
+    return !(from === undefined && rootException);
+  });
+}
+
+function rootFileImports(edges: Edge[]): Edge[] {
+  return edges.filter((edge) => ROOT_FILES.has(edge.to) && (edge.to === "main.ts" || edge.from !== "main.ts"));
+}
+
+describe("architecture", () => {
+  const edges = localEdges();
+
+  test("the import graph has edges to check (the parser works)", () => {
+    expect(edges.some((edge) => edge.from === "main.ts" && edge.to === "core/errors.ts")).toBe(true);
+    expect(edges.some((edge) => edge.from === "doctor.ts" && edge.to === "crash/index.ts")).toBe(true);
+  });
+
+  test("every src folder is a known module", () => {
+    const folders = readdirSync(SRC, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name);
+    for (const folder of folders) expect(Object.keys(ALLOWED)).toContain(folder);
+  });
+
+  test("modules depend forward only", () => {
+    expect(backwardImports(edges)).toEqual([]);
+  });
+
+  test("modules reach each other only through index.ts", () => {
+    expect(importsPastIndex(edges)).toEqual([]);
+  });
+
+  test("nothing imports main.ts, and only main.ts imports the other root files", () => {
+    expect(rootFileImports(edges)).toEqual([]);
+  });
+
+  test("the rules catch what they forbid", () => {
+    const bad: Edge[] = [
+      { from: "core/paths.ts", to: "crash/index.ts" },
+      { from: "receipts/sign.ts", to: "sandbox/index.ts" },
+      { from: "sandbox/exec.ts", to: "receipts/keys.ts" },
+      { from: "crash/store.ts", to: "main.ts" },
+      { from: "crash/store.ts", to: "doctor.ts" },
+    ];
+    expect(backwardImports(bad)).toEqual([bad[0], bad[1]] as Edge[]);
+    expect(importsPastIndex(bad)).toEqual([bad[2]] as Edge[]);
+    expect(rootFileImports(bad)).toEqual([bad[3], bad[4]] as Edge[]);
+  });
+
+  test("Bun-only APIs stay behind src/core/runtime*", () => {
+    const bunOnly = /from\s+["']bun(:[a-z]+)?["']|\bBun\.[A-Za-z$]+|\bDeno\.[A-Za-z]+/;
+    const leaks = sourceFiles(SRC)
+      .map((file) => relative(SRC, file))
+      .filter((file) => !file.startsWith("core/runtime"))
+      .filter((file) => bunOnly.test(readFileSync(join(SRC, file), "utf8")));
+    expect(leaks).toEqual([]);
+  });
+});
+
+describe("the import parser", () => {
+  test("sees static, re-exported and lazy imports", () => {
+    const source = `import { a } from "./a.ts";\nexport { b } from "../b/index.ts";\nconst c = () => import("./c.ts");\nimport type { D } from "./d.ts";`;
+    expect(importsOf(source)).toEqual(["./a.ts", "../b/index.ts", "./c.ts", "./d.ts"]);
+  });
+});

@@ -1,0 +1,77 @@
+import { describe, expect, test } from "bun:test";
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { EnvironmentError } from "../../src/core/errors.ts";
+import { runProcess } from "../../src/core/process.ts";
+import { tempDir } from "../helpers.ts";
+
+const env = { PATH: process.env.PATH ?? "/usr/bin:/bin" };
+
+describe("runProcess", () => {
+  test("passes argv literally, never through a shell", async () => {
+    const result = await runProcess(["printf", "%s", "$(id); `id` | ; && *"], { env, timeoutMs: 5000 });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout.text).toBe("$(id); `id` | ; && *");
+  });
+
+  test("gives the child only the environment it is handed", async () => {
+    const result = await runProcess(["sh", "-c", "env"], { env: { ...env, ONLY: "this" }, timeoutMs: 5000 });
+    const names = result.stdout.text.trim().split("\n").map((line) => line.split("=")[0]);
+    expect(names).toContain("ONLY");
+    expect(names).not.toContain("HOME");
+  });
+
+  test("stdin is /dev/null", async () => {
+    const result = await runProcess(["cat"], { env, timeoutMs: 5000 });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout.bytes).toBe(0);
+  });
+
+  test("caps captured output while hashing the whole stream", async () => {
+    const result = await runProcess(["sh", "-c", "head -c 100000 /dev/zero"], {
+      env,
+      timeoutMs: 5000,
+      maxStdoutBytes: 1000,
+    });
+    expect(result.stdout.text.length).toBe(1000);
+    expect(result.stdout.bytes).toBe(100000);
+    expect(result.stdout.truncated).toBe(true);
+    expect(result.stdout.sha256).toBe(createHash("sha256").update(new Uint8Array(100000)).digest("hex"));
+  });
+
+  test("a timeout kills the whole process group, grandchildren included", async () => {
+    const marker = join(tempDir(), "grandchild-survived");
+    // The grandchild ignores SIGTERM and would write the marker after 2 s.
+    const script = `(trap '' TERM; sleep 2; touch ${marker}) & wait`;
+    const result = await runProcess(["sh", "-c", script], { env, timeoutMs: 300, graceMs: 200 });
+    expect(result.timedOut).toBe(true);
+    await Bun.sleep(2500);
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  test("a grandchild left running after a normal exit is killed too", async () => {
+    const marker = join(tempDir(), "orphan-survived");
+    const result = await runProcess(["sh", "-c", `(sleep 1; touch ${marker}) >/dev/null 2>&1 & exit 0`], {
+      env,
+      timeoutMs: 5000,
+    });
+    expect(result.exitCode).toBe(0);
+    await Bun.sleep(1500);
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  test("a missing executable is an environment error naming it", async () => {
+    const run = runProcess(["tollgate-no-such-tool"], { env, timeoutMs: 5000 });
+    await expect(run).rejects.toBeInstanceOf(EnvironmentError);
+    await expect(runProcess(["tollgate-no-such-tool"], { env, timeoutMs: 5000 })).rejects.toThrow(
+      /tollgate-no-such-tool: not found/,
+    );
+  });
+
+  test("reports the exit code and the signal", async () => {
+    expect((await runProcess(["sh", "-c", "exit 3"], { env, timeoutMs: 5000 })).exitCode).toBe(3);
+    const killed = await runProcess(["sh", "-c", "kill -9 $$"], { env, timeoutMs: 5000 });
+    expect(killed.signal).toBe("SIGKILL");
+  });
+});
