@@ -3,8 +3,8 @@
  * contributes its checks; this file only gathers and prints them.
  */
 import { defineCommand } from "citty";
-import { type DoctorCheck, ExitCode, jsonArg, printJson, useColor } from "./core/index.ts";
 import { coreChecks } from "./core/doctor.ts";
+import { type DoctorCheck, ExitCode, jsonArg, printJson, useColor } from "./core/index.ts";
 import { crashChecks } from "./crash/index.ts";
 
 export async function collectChecks(): Promise<DoctorCheck[]> {
@@ -28,12 +28,20 @@ export function renderChecks(checks: readonly DoctorCheck[], color: boolean): st
   }
   const failed = checks.filter((check) => check.status === "fail").length;
   const warned = checks.filter((check) => check.status === "warn").length;
-  lines.push("", failed > 0 ? `${failed} required check(s) failed, ${warned} warning(s)` : `all required checks passed, ${warned} warning(s)`);
+  lines.push(
+    "",
+    failed > 0
+      ? `${failed} required check(s) failed, ${warned} warning(s)`
+      : `all required checks passed, ${warned} warning(s)`,
+  );
   return `${lines.join("\n")}\n`;
 }
 
 export const doctorCommand = defineCommand({
-  meta: { name: "doctor", description: "Check what this machine can do for tollgate, and say how to fix what it cannot" },
+  meta: {
+    name: "doctor",
+    description: "Check what this machine can do for tollgate, and say how to fix what it cannot",
+  },
   args: { ...jsonArg },
   async run({ args }) {
     const checks = await collectChecks();

@@ -25,7 +25,8 @@ const root = defineCommand({
     crash: () => import("./crash/commands.ts").then((m) => m.crashCommand),
   },
   run: ({ args }) => {
-    if (!args.version) throw new UserError("NO_COMMAND", 'no command given; run "tollgate --help" to list the commands');
+    if (!args.version)
+      throw new UserError("NO_COMMAND", 'no command given; run "tollgate --help" to list the commands');
     printVersion(args.json === true);
   },
 });
@@ -72,7 +73,10 @@ async function run(argv: string[]): Promise<number> {
   } catch (error) {
     // citty's own argument errors (a missing positional, a bad enum value) are usage errors.
     if (error instanceof Error && error.name === "CLIError") {
-      throw new UserError("BAD_ARGUMENTS", `${stripAnsi(error.message)}; run "tollgate ${resolved.path.join(" ")} --help"`);
+      throw new UserError(
+        "BAD_ARGUMENTS",
+        `${stripAnsi(error.message)}; run "tollgate ${resolved.path.join(" ")} --help"`,
+      );
     }
     throw error;
   }

@@ -40,7 +40,10 @@ export async function resolveCommand(root: AnyCommand, argv: string[]): Promise<
       const takesPositionals = Object.values(args).some((def) => def.type === "positional");
       if (name !== undefined && !takesPositionals) {
         const where = ["tollgate", ...path].join(" ");
-        throw new UserError("UNKNOWN_COMMAND", `unknown command "${name}" for "${where}"; run "${where} --help" to list the commands`);
+        throw new UserError(
+          "UNKNOWN_COMMAND",
+          `unknown command "${name}" for "${where}"; run "${where} --help" to list the commands`,
+        );
       }
       break;
     }
@@ -92,7 +95,10 @@ export async function rejectUnknownFlags(resolved: ResolvedCommand): Promise<voi
     if (!arg.startsWith("-") || arg === "-") continue;
     if (!known.has(flagName(arg))) {
       const where = ["tollgate", ...resolved.path].join(" ");
-      throw new UserError("UNKNOWN_OPTION", `unknown option ${arg.split("=")[0]} for "${where}"; run "${where} --help" to list its options`);
+      throw new UserError(
+        "UNKNOWN_OPTION",
+        `unknown option ${arg.split("=")[0]} for "${where}"; run "${where} --help" to list its options`,
+      );
     }
   }
 }

@@ -54,14 +54,26 @@ function privateDirCheck(name: string, dir: string, variable: string): DoctorChe
       // doctor only looks; it creates nothing. The nearest existing parent must be writable.
       return writableParent(dir)
         ? { section, name, status: "ok", detail: `${dir} (created when first needed)` }
-        : { section, name, status: "fail", detail: `${dir} cannot be created`, fix: `set ${variable} to a writable folder` };
+        : {
+            section,
+            name,
+            status: "fail",
+            detail: `${dir} cannot be created`,
+            fix: `set ${variable} to a writable folder`,
+          };
     }
     if (!statSync(dir).isDirectory()) {
       return { section, name, status: "fail", detail: `${dir} is not a folder`, fix: `remove it or set ${variable}` };
     }
     accessSync(dir, constants.W_OK);
   } catch {
-    return { section, name, status: "fail", detail: `${dir} is not writable`, fix: `set ${variable} to a writable folder` };
+    return {
+      section,
+      name,
+      status: "fail",
+      detail: `${dir} is not writable`,
+      fix: `set ${variable} to a writable folder`,
+    };
   }
   const mode = statSync(dir).mode & 0o777;
   if (process.platform !== "win32" && (mode & 0o077) !== 0) {
@@ -110,4 +122,3 @@ async function gitCheck(): Promise<DoctorCheck> {
     fix: "install git (apt-get install git, brew install git): changed-file scoping and agent workspaces need it",
   };
 }
-

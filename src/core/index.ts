@@ -1,9 +1,9 @@
+export { type BuildInfo, buildInfo, REPOSITORY_URL } from "./build-info.ts";
 export { canonicalJson, sha256Hex } from "./canonical.ts";
-export { BASE_CHILD_ENV, childEnv, isCI, STRIPPED_CHILD_ENV } from "./env.ts";
-export { EnvironmentError, ExitCode, InterruptedError, isTollgateError, TollgateError, UserError } from "./errors.ts";
-export { buildInfo, REPOSITORY_URL, type BuildInfo } from "./build-info.ts";
 export { jsonArg } from "./cli.ts";
 export type { CheckStatus, DoctorCheck } from "./doctor.ts";
+export { BASE_CHILD_ENV, childEnv, isCI, STRIPPED_CHILD_ENV } from "./env.ts";
+export { EnvironmentError, ExitCode, InterruptedError, isTollgateError, TollgateError, UserError } from "./errors.ts";
 export {
   describeFsError,
   ensurePrivateDir,

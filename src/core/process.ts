@@ -75,7 +75,12 @@ export function runProcess(argv: readonly string[], options: RunOptions): Promis
     child.once("error", (error: NodeJS.ErrnoException) => {
       finish();
       if (error.code === "ENOENT" || error.code === "EACCES") {
-        reject(new EnvironmentError("EXECUTABLE_NOT_FOUND", `cannot run ${file}: ${error.code === "ENOENT" ? "not found" : "permission denied"}`));
+        reject(
+          new EnvironmentError(
+            "EXECUTABLE_NOT_FOUND",
+            `cannot run ${file}: ${error.code === "ENOENT" ? "not found" : "permission denied"}`,
+          ),
+        );
       } else reject(error);
     });
     // 'exit' fires when the child ends; a grandchild holding the pipes open

@@ -2,7 +2,13 @@ import { describe, expect, test } from "bun:test";
 import { childEnv, isCI, STRIPPED_CHILD_ENV } from "../../src/core/env.ts";
 
 describe("childEnv", () => {
-  const source = { PATH: "/usr/bin", HOME: "/home/u", SECRET_TOKEN: "canary-1", BUN_BE_BUN: "1", BUN_OPTIONS: "--inspect" };
+  const source = {
+    PATH: "/usr/bin",
+    HOME: "/home/u",
+    SECRET_TOKEN: "canary-1",
+    BUN_BE_BUN: "1",
+    BUN_OPTIONS: "--inspect",
+  };
 
   test("copies only allowlisted variables", () => {
     expect(childEnv(["PATH", "HOME"], {}, source)).toEqual({ PATH: "/usr/bin", HOME: "/home/u" });

@@ -63,7 +63,9 @@ describe("readFileCapped", () => {
   test("refuses an oversized file before reading it, naming sizes", () => {
     const path = join(tempDir(), "big.json");
     writeFileSync(path, "x".repeat(11));
-    expect(() => readFileCapped(path, 10, "contract")).toThrow(/contract .*big\.json is 11 bytes; the limit is 10 bytes/);
+    expect(() => readFileCapped(path, 10, "contract")).toThrow(
+      /contract .*big\.json is 11 bytes; the limit is 10 bytes/,
+    );
   });
 
   test("a missing file or a folder is a user error that names it", () => {

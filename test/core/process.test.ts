@@ -17,7 +17,10 @@ describe("runProcess", () => {
 
   test("gives the child only the environment it is handed", async () => {
     const result = await runProcess(["sh", "-c", "env"], { env: { ...env, ONLY: "this" }, timeoutMs: 5000 });
-    const names = result.stdout.text.trim().split("\n").map((line) => line.split("=")[0]);
+    const names = result.stdout.text
+      .trim()
+      .split("\n")
+      .map((line) => line.split("=")[0]);
     expect(names).toContain("ONLY");
     expect(names).not.toContain("HOME");
   });

@@ -17,7 +17,9 @@ for (const compiled of [false, true]) {
     test("--version prints version, commit, runtime and target on stdout", () => {
       const result = run(["--version"]);
       expect(result.code).toBe(ExitCode.ok);
-      expect(result.stdout).toMatch(/^tollgate \d+\.\d+\.\d+\ncommit: +\S+\nruntime: +bun \d+\.\d+\.\d+\ntarget: +\S+\n$/);
+      expect(result.stdout).toMatch(
+        /^tollgate \d+\.\d+\.\d+\ncommit: +\S+\nruntime: +bun \d+\.\d+\.\d+\ntarget: +\S+\n$/,
+      );
       expect(result.stderr).toBe("");
     });
 
@@ -25,7 +27,14 @@ for (const compiled of [false, true]) {
       const result = run(["--version", "--json"]);
       expect(result.code).toBe(ExitCode.ok);
       const info = JSON.parse(result.stdout);
-      expect(Object.keys(info).sort()).toEqual(["commit", "compiled", "runtime", "runtimeVersion", "target", "version"]);
+      expect(Object.keys(info).sort()).toEqual([
+        "commit",
+        "compiled",
+        "runtime",
+        "runtimeVersion",
+        "target",
+        "version",
+      ]);
       expect(info.compiled).toBe(compiled);
       if (compiled) {
         expect(info.target).toBe(`${process.platform}-${process.arch}`);
@@ -85,7 +94,12 @@ describe("signals and pipes", () => {
     chmodSync(join(bin, "git"), 0o755);
     const home = tempDir();
     const child = spawn(ensureBinary(), ["doctor"], {
-      env: { PATH: `${bin}:/usr/bin:/bin`, HOME: home, XDG_CACHE_HOME: join(home, "c"), XDG_CONFIG_HOME: join(home, "g") },
+      env: {
+        PATH: `${bin}:/usr/bin:/bin`,
+        HOME: home,
+        XDG_CACHE_HOME: join(home, "c"),
+        XDG_CONFIG_HOME: join(home, "g"),
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));

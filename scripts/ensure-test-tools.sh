@@ -1,0 +1,25 @@
+#!/bin/sh
+# Installs the system tools the test suite drives for real (idempotent).
+# Debian/Ubuntu as root: installs what is missing with apt-get. Elsewhere: names
+# what is missing and fails, rather than letting tests skip.
+set -eu
+
+need=""
+command -v shellcheck >/dev/null 2>&1 || need="$need shellcheck"
+command -v openssl >/dev/null 2>&1 || need="$need openssl"
+command -v script >/dev/null 2>&1 || need="$need util-linux"
+command -v git >/dev/null 2>&1 || need="$need git"
+command -v curl >/dev/null 2>&1 || need="$need curl"
+
+[ -z "$need" ] && exit 0
+
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "installing test tools:$need" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >&2
+  # shellcheck disable=SC2086 # word splitting of the package list is intended
+  apt-get install -y -qq --no-install-recommends $need >&2
+else
+  echo "the test suite needs:$need; install them with your package manager" >&2
+  exit 4
+fi

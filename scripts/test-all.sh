@@ -1,0 +1,13 @@
+#!/bin/sh
+# The whole test suite, as README.md gives it: tools, build, tests, lint, types.
+# Every step runs even when an earlier one failed, so one run shows everything.
+set -u
+cd "$(dirname "$0")/.." || exit 2
+sh scripts/ensure-test-tools.sh || exit 4
+bun scripts/build.ts || exit 1
+
+failed=0
+bun test || failed=1
+biome check . || failed=1
+tsc -p . || failed=1
+exit "$failed"
