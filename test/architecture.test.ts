@@ -129,6 +129,31 @@ describe("architecture", () => {
   });
 });
 
+/** Files and packages `main.ts` loads before any subcommand is chosen (static imports only). */
+function eagerClosure(entry: string): { files: Set<string>; packages: Set<string> } {
+  const files = new Set<string>();
+  const packages = new Set<string>();
+  const visit = (file: string) => {
+    if (files.has(file)) return;
+    files.add(file);
+    const source = readFileSync(join(SRC, file), "utf8");
+    for (const match of source.matchAll(/^(?:import|export)\s(?!type\b)[^'"]*?from\s*["']([^"']+)["']/gm)) {
+      const spec = match[1] as string;
+      if (spec.startsWith(".")) visit(relative(SRC, resolve(dirname(join(SRC, file)), spec)));
+      else packages.add(spec);
+    }
+  };
+  visit(entry);
+  return { files, packages };
+}
+
+test("tollgate --version loads nothing heavy: subcommands and heavy packages load lazily", () => {
+  const { files, packages } = eagerClosure("main.ts");
+  expect(files.has("core/errors.ts")).toBe(true);
+  expect([...files].filter((file) => !file.startsWith("core/") && file !== "main.ts")).toEqual([]);
+  expect([...packages].filter((name) => !name.startsWith("node:") && name !== "citty")).toEqual([]);
+});
+
 describe("the import parser", () => {
   test("sees static, re-exported and lazy imports", () => {
     const source = `import { a } from "./a.ts";\nexport { b } from "../b/index.ts";\nconst c = () => import("./c.ts");\nimport type { D } from "./d.ts";`;
