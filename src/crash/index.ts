@@ -1,9 +1,3 @@
-// PLACEHOLDER written by the lead so main.ts typechecks; the crash helper replaces this file.
-import type { DoctorCheck } from "../core/index.ts";
-export async function reportCrash(error: unknown, _context: { command: string[] }): Promise<number> {
-  process.stderr.write(`tollgate: internal error: ${String(error)}\n`);
-  return 70;
-}
-export function crashChecks(): DoctorCheck[] {
-  return [];
-}
+/** The crash module as other modules see it: the boundary main.ts calls, and the doctor checks. */
+export { type CrashContext, type CrashDeps, reportCrash } from "./boundary.ts";
+export { crashChecks } from "./checks.ts";
