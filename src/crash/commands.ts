@@ -19,7 +19,7 @@ import { offerToFile } from "./filing.ts";
 import { FINGERPRINT_PATTERN } from "./fingerprint.ts";
 import { issueDraft } from "./issue-url.ts";
 import { type CrashReport, parseReport } from "./payload.ts";
-import { crashesDir, listReports, readReportBytes, removeReport, type StoredReport } from "./store.ts";
+import { crashesDir, listReports, readReportBytes, removeReport, reportFile, type StoredReport } from "./store.ts";
 
 const LIST_HINT = 'run "tollgate crash list" to see the saved reports';
 
@@ -101,7 +101,7 @@ const show = defineCommand({
   args: { ...idArg, ...jsonArg },
   run({ args }) {
     const id = checkId(args.id);
-    if (args.json) printJson({ file: `${crashesDir()}/${id}.json`, report: storedReport(id) });
+    if (args.json) printJson({ file: reportFile(crashesDir(), id), report: storedReport(id) });
     else process.stdout.write(storedBytes(id));
     return ExitCode.ok;
   },

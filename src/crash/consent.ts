@@ -13,7 +13,7 @@ import { FINGERPRINT_PATTERN } from "./fingerprint.ts";
 type Env = Record<string, string | undefined>;
 
 /** A fingerprint answered this recently is not asked about again. */
-export const ANSWER_TTL_DAYS = 30;
+const ANSWER_TTL_DAYS = 30;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export const CONSENT_SETTINGS = ["ask", "never"] as const;

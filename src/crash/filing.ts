@@ -18,7 +18,7 @@ export interface FilingIO extends PromptIO {
   now: () => Date;
 }
 
-export const FILE_QUESTION =
+const FILE_QUESTION =
   "Open it as a pre-filled GitHub issue in your browser? Nothing is sent until you submit it there. [y/N] ";
 
 export async function offerToFile(report: CrashReport, io: FilingIO): Promise<Answer> {

@@ -10,7 +10,7 @@ import { FINGERPRINT_PATTERN, fingerprint } from "./fingerprint.ts";
 import type { Frame } from "./frames.ts";
 import { type ScrubContext, scrubText } from "./scrub.ts";
 
-export const REPORT_SCHEMA_VERSION = 1;
+const REPORT_SCHEMA_VERSION = 1;
 /** Frames kept in a report; the rest are counted in one `<N other frames>` entry. */
 export const MAX_FRAMES = 64;
 

@@ -12,7 +12,7 @@ export interface PromptIO {
 }
 
 /** Only `y` or `yes` (any case) is a yes: an empty answer, anything else, or EOF is a no. */
-export function isYes(text: string): boolean {
+function isYes(text: string): boolean {
   return /^(?:y|yes)$/i.test(text.trim());
 }
 

@@ -20,19 +20,25 @@ export interface ScrubContext {
   hostname?: string;
 }
 
-export const HOME_TOKEN = "~";
-export const PROJECT_TOKEN = "<project>";
-export const TMP_TOKEN = "<tmp>";
-export const HOST_TOKEN = "<host>";
-export const REDACTED_TOKEN = "<redacted>";
-export const EMAIL_TOKEN = "<email>";
+const HOME_TOKEN = "~";
+const PROJECT_TOKEN = "<project>";
+const TMP_TOKEN = "<tmp>";
+const HOST_TOKEN = "<host>";
+const REDACTED_TOKEN = "<redacted>";
+const EMAIL_TOKEN = "<email>";
 
 /** The context of this run: home, project root, temp folders and hostname, with symlinks resolved too. */
-export function scrubContext(env: Env = process.env, cwd: string = process.cwd()): ScrubContext {
-  const tmpDirs = [env.TMPDIR, env.TEMP, env.TMP, tmpdir()].filter((dir): dir is string => Boolean(dir));
+export function scrubContext(env: Env = process.env, cwd?: string): ScrubContext {
+  const tmpDirs = [env.TMPDIR, tmpdir()].filter((dir): dir is string => Boolean(dir));
+  let projects: string[] = [];
+  try {
+    projects = withRealPaths([findProjectRoot(cwd ?? process.cwd())]);
+  } catch {
+    // the working folder was removed under us; the generic rules still apply
+  }
   return {
     homes: withRealPaths([homeDir(env)]),
-    projects: withRealPaths([findProjectRoot(cwd)]),
+    projects,
     tmpDirs: withRealPaths(tmpDirs),
     hostname: hostname(),
   };

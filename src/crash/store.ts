@@ -12,7 +12,7 @@ import { type CrashReport, parseReport, serializeReport } from "./payload.ts";
 type Env = Record<string, string | undefined>;
 
 export const KEEP_REPORTS = 50;
-export const MAX_REPORT_AGE_DAYS = 90;
+const MAX_REPORT_AGE_DAYS = 90;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const REPORT_FILE = /^([0-9a-f]{16})\.json$/;
 
