@@ -9,11 +9,14 @@ import { spawnSync } from "node:child_process";
  * minification would rename every function, and crash fingerprints are built
  * from function names that must survive a rebuild. `--sourcemap` embeds the
  * map, so stack frames name `src/...` files even inside the executable.
+ * `--splitting` puts lazily imported modules in chunks of their own: without
+ * it every module is evaluated at start-up, used or not.
  * Autoloading `.env`/`bunfig.toml` from the working directory is off: an
  * untrusted repository must not configure the tool that checks it.
  */
 export const COMPILE_FLAGS = [
   "--compile",
+  "--splitting",
   "--minify-syntax",
   "--minify-whitespace",
   "--sourcemap",

@@ -10,6 +10,10 @@ command -v openssl >/dev/null 2>&1 || need="$need openssl"
 command -v script >/dev/null 2>&1 || need="$need util-linux"
 command -v git >/dev/null 2>&1 || need="$need git"
 command -v curl >/dev/null 2>&1 || need="$need curl"
+command -v wget >/dev/null 2>&1 || need="$need wget"
+command -v tar >/dev/null 2>&1 || need="$need tar"
+command -v gzip >/dev/null 2>&1 || need="$need gzip"
+command -v sha256sum >/dev/null 2>&1 || need="$need coreutils"
 
 [ -z "$need" ] && exit 0
 

@@ -3,7 +3,7 @@
  * with a controlled environment and a throwaway home.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, realpathSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, realpathSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -11,13 +11,22 @@ export const PROJECT_ROOT = join(import.meta.dir, "..");
 export const BINARY = join(PROJECT_ROOT, "dist", "tollgate");
 export const SOURCE_MAIN = join(PROJECT_ROOT, "src", "main.ts");
 
-/** Builds dist/tollgate once per test run if it is not there yet. */
+/** Builds dist/tollgate when it is missing or older than a file under src/. */
 export function ensureBinary(): string {
-  if (!existsSync(BINARY)) {
+  if (!existsSync(BINARY) || newestSourceChange(join(PROJECT_ROOT, "src")) > statSync(BINARY).mtimeMs) {
     const result = spawnSync(process.execPath, [join(PROJECT_ROOT, "scripts", "build.ts")], { stdio: "inherit" });
     if (result.status !== 0) throw new Error("building dist/tollgate failed");
   }
   return BINARY;
+}
+
+function newestSourceChange(dir: string): number {
+  return Math.max(
+    ...readdirSync(dir, { withFileTypes: true }).map((entry) => {
+      const path = join(dir, entry.name);
+      return entry.isDirectory() ? newestSourceChange(path) : statSync(path).mtimeMs;
+    }),
+  );
 }
 
 /** A fresh folder under the system temp dir, with symlinks resolved. */

@@ -30,4 +30,10 @@ export function buildInfo(): BuildInfo {
   };
 }
 
+/** What `tollgate --version` prints: four lines for people, or one JSON document. */
+export function versionText(json: boolean, info: BuildInfo = buildInfo()): string {
+  if (json) return `${JSON.stringify(info, null, 2)}\n`;
+  return `tollgate ${info.version}\ncommit:  ${info.commit}\nruntime: ${info.runtime} ${info.runtimeVersion}\ntarget:  ${info.target}\n`;
+}
+
 export const REPOSITORY_URL = "https://github.com/tollgate-dev/tollgate";

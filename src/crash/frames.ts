@@ -21,7 +21,8 @@ export interface OwnFrame {
   fn: string;
 }
 
-export type Frame = OwnFrame | { own: false };
+/** `runtime`: a frame of the runtime itself (a builtin such as JSON.parse or node:fs), not of a dependency. */
+export type Frame = OwnFrame | { own: false; runtime?: true };
 
 /** `at fn (location)` or `at location`; V8 marks awaited frames `at async ...`. */
 const FRAME_LINE = /^\s*at (?:async )?(?:(.*?) \((.*)\)|(.*))$/;
@@ -103,15 +104,28 @@ export function functionName(raw: string | undefined): string {
 export function classifyFrames(frames: readonly StackFrame[], sourceRoot: string | undefined): Frame[] {
   return frames.map((frame): Frame => {
     const file = frame.line === undefined ? undefined : ownFile(frame.location, sourceRoot);
-    return file === undefined || frame.line === undefined
-      ? { own: false }
-      : { own: true, file, line: frame.line, fn: functionName(frame.fn) };
+    if (file !== undefined && frame.line !== undefined) {
+      return { own: true, file, line: frame.line, fn: functionName(frame.fn) };
+    }
+    return isRuntimeFrame(frame) ? { own: false, runtime: true } : { own: false };
   });
 }
 
-/** The rule of the crash boundary: a report only when the innermost frame, the one that raised, is ours. */
+const RUNTIME_LOCATION = /^(?:native|unknown|node:|bun:|ext:|internal\/|$)/;
+
+function isRuntimeFrame(frame: StackFrame): boolean {
+  return frame.line === undefined || frame.line === 0 || RUNTIME_LOCATION.test(frame.location);
+}
+
+/**
+ * The rule of the crash boundary: a report only when the innermost frame that
+ * raised is ours. Runtime builtins are looked through: `JSON.parse` or
+ * `readFileSync` throwing on input tollgate failed to check is tollgate's bug,
+ * while an exception raised inside a dependency is not.
+ */
 export function raisedInOwnCode(frames: readonly Frame[]): boolean {
-  return frames[0]?.own === true;
+  const raiser = frames.find((frame) => frame.own || frame.runtime !== true);
+  return raiser?.own === true;
 }
 
 /**

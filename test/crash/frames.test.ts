@@ -46,6 +46,9 @@ const STACKS = {
   nodeRuntime: `Error: ENOENT
     at Object.openSync (node:fs:573:18)
     at load (/work/main/src/core/config.ts:5:27)`,
+  runtimeOnly: `Error: ENOENT
+    at Object.openSync (node:fs:573:18)
+    at processTicksAndRejections (native:7:39)`,
 };
 
 function own(stack: string, root: string | undefined) {
@@ -121,16 +124,17 @@ describe("own frames", () => {
   });
 });
 
-describe("raisedInOwnCode: the innermost frame decides", () => {
+describe("raisedInOwnCode: the innermost frame outside the runtime decides", () => {
   test.each([
     ["bunSource", "/work/main", true],
     ["compiled", undefined, true],
     ["deno", "/work/main", true],
     ["windows", "C:\\Users\\alice\\tollgate", true],
-    ["bunNative", "/work/main", false],
+    ["bunNative", "/work/main", true],
     ["dependency", "/work/main", false],
-    ["denoRuntime", "/work/main", false],
-    ["nodeRuntime", "/work/main", false],
+    ["denoRuntime", "/work/main", true],
+    ["nodeRuntime", "/work/main", true],
+    ["runtimeOnly", "/work/main", false],
   ] as const)("%s -> %p", (name, root, expected) => {
     expect(raisedInOwnCode(classifyFrames(parseStack(STACKS[name]), root))).toBe(expected);
   });

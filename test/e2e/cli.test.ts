@@ -114,23 +114,26 @@ describe("signals and pipes", () => {
     expect(existsSync(join(home, "c", "tollgate", "crashes"))).toBe(false);
   });
 
-  test("a reader that closed the pipe is a normal end (exit 0), not a crash", async () => {
-    const home = tempDir();
-    const child = spawn(ensureBinary(), ["--help"], {
-      env: { PATH: "/usr/bin:/bin", HOME: home, XDG_CACHE_HOME: join(home, "c") },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    // Close the read end before tollgate writes: its write fails with EPIPE.
-    child.stdout.destroy();
-    let stderr = "";
-    child.stderr.on("data", (chunk) => {
-      stderr += chunk;
-    });
-    const code = await new Promise<number | null>((resolve) => child.once("close", (status) => resolve(status)));
-    expect(code).toBe(ExitCode.ok);
-    expect(stderr).toBe("");
-    expect(existsSync(join(home, "c", "tollgate", "crashes"))).toBe(false);
-  });
+  test.each([["--help"], ["--version"]])(
+    "a reader that closed the pipe is a normal end of %s (exit 0)",
+    async (arg) => {
+      const home = tempDir();
+      const child = spawn(ensureBinary(), [arg], {
+        env: { PATH: "/usr/bin:/bin", HOME: home, XDG_CACHE_HOME: join(home, "c") },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      // Close the read end before tollgate writes: its write fails with EPIPE.
+      child.stdout.destroy();
+      let stderr = "";
+      child.stderr.on("data", (chunk) => {
+        stderr += chunk;
+      });
+      const code = await new Promise<number | null>((resolve) => child.once("close", (status) => resolve(status)));
+      expect(code).toBe(ExitCode.ok);
+      expect(stderr).toBe("");
+      expect(existsSync(join(home, "c", "tollgate", "crashes"))).toBe(false);
+    },
+  );
 });
 
 /** A killed process whose parent is gone may linger as a zombie until PID 1 reaps it. */

@@ -17,21 +17,6 @@ const CANARY = /canary/i;
 const SAVED_LINE =
   /^tollgate: internal error \(InjectedCrashError: crash injected by TOLLGATE_TEST_CRASH\); crash report saved to (\/\S+\.json); to file it: tollgate crash report ([0-9a-f]{16})$/;
 
-/** dist/tollgate is built on demand; rebuild it when src/ changed after it was built. */
-function freshBinary(): void {
-  const newest = (dir: string): number =>
-    Math.max(
-      ...readdirSync(dir, { withFileTypes: true }).map((entry) =>
-        entry.isDirectory() ? newest(join(dir, entry.name)) : statSync(join(dir, entry.name)).mtimeMs,
-      ),
-    );
-  if (existsSync(BINARY) && statSync(BINARY).mtimeMs < newest(join(PROJECT_ROOT, "src"))) {
-    const result = spawnSync(process.execPath, [join(PROJECT_ROOT, "scripts", "build.ts")], { stdio: "inherit" });
-    if (result.status !== 0) throw new Error("rebuilding dist/tollgate failed");
-  }
-  ensureBinary();
-}
-
 /** A fake browser launcher first on PATH: records its arguments, opens nothing. */
 function fakeBrowser(dir: string): { bin: string; record: string } {
   const bin = join(dir, "fake-bin");
@@ -112,7 +97,7 @@ describe.each([
   ["compiled", true],
 ] as const)("crash boundary %s", (_name, compiled) => {
   beforeAll(() => {
-    if (compiled) freshBinary();
+    if (compiled) ensureBinary();
   });
 
   test.each(LEAVES.map((leaf) => [leaf.join(" "), leaf] as const))(
@@ -134,7 +119,7 @@ describe.each([
       expect(report?.command).toBe(leaf.join(" "));
       expect(report?.exception).toBe("InjectedCrashError");
       expect(report?.fingerprint).toBe(crash.fingerprint);
-      expect(report?.frames[0]).toMatch(/^src\/main\.ts:\d+:injectCrash$/);
+      expect(report?.frames[0]).toMatch(/^src\/cli\.ts:\d+:injectCrash$/);
       expect(report?.ci).toBe(false);
       expectClean(stored, world);
     },
@@ -313,7 +298,7 @@ test("under Deno (file:// frames) the crash is classified as ours and saved the 
   const report = parseReport(stored);
   expect(report?.runtime).toBe("deno");
   expect(report?.command).toBe("crash list");
-  expect(report?.frames[0]).toMatch(/^src\/main\.ts:\d+:injectCrash$/);
+  expect(report?.frames[0]).toMatch(/^src\/cli\.ts:\d+:injectCrash$/);
   expectClean(stored, world);
 });
 
@@ -351,7 +336,7 @@ describe.each([
   ["compiled", true],
 ] as const)("the prompt on a terminal, %s", (_name, compiled) => {
   beforeAll(() => {
-    if (compiled) freshBinary();
+    if (compiled) ensureBinary();
   });
 
   function crashOnTerminal(world: World, keys: string | undefined, extra: Record<string, string> = {}) {

@@ -1,0 +1,125 @@
+/**
+ * The CLI root: a citty command tree whose subcommands load lazily, the one
+ * crash boundary, and the exit codes of DESIGN.md. Loaded by main.ts for
+ * everything but a plain `--version`.
+ */
+import { type CommandDef, defineCommand, renderUsage } from "citty";
+import { versionText } from "./core/build-info.ts";
+import { rejectUnknownFlags, resolveCommand } from "./core/cli.ts";
+import { ExitCode, InterruptedError, isTollgateError, UserError } from "./core/errors.ts";
+import { removePendingTempFiles } from "./core/files.ts";
+import { killActiveChildren } from "./core/process.ts";
+import { stripAnsi, useColor } from "./core/terminal.ts";
+
+const root = defineCommand({
+  meta: {
+    name: "tollgate",
+    description: "Quality gates, command contracts, a sandbox and signed receipts for coding agents",
+  },
+  args: {
+    version: { type: "boolean", alias: "v", description: "Print the version, git commit, Bun version and target" },
+    json: { type: "boolean", description: "With --version: print one JSON document" },
+  },
+  subCommands: {
+    doctor: () => import("./doctor.ts").then((m) => m.doctorCommand),
+    crash: () => import("./crash/commands.ts").then((m) => m.crashCommand),
+  },
+  run: ({ args }) => {
+    if (!args.version)
+      throw new UserError("NO_COMMAND", 'no command given; run "tollgate --help" to list the commands');
+    process.stdout.write(versionText(args.json === true));
+  },
+});
+
+/** Set by tests (and by anyone curious) to prove the crash path end to end. */
+class InjectedCrashError extends Error {}
+
+function injectCrash(): never {
+  throw new InjectedCrashError("crash injected by TOLLGATE_TEST_CRASH");
+}
+
+let commandPath: string[] = [];
+
+async function run(argv: string[]): Promise<number> {
+  const resolved = await resolveCommand(root as CommandDef, argv);
+  commandPath = resolved.path;
+  const separator = resolved.rest.indexOf("--");
+  const options = separator === -1 ? resolved.rest : resolved.rest.slice(0, separator);
+  if (options.includes("--help") || options.includes("-h")) {
+    await printUsage(resolved.command, resolved.parent, process.stdout);
+    return ExitCode.ok;
+  }
+  if (!resolved.command.run) {
+    await printUsage(resolved.command, resolved.parent, process.stderr);
+    throw new UserError("NO_COMMAND", `"tollgate ${resolved.path.join(" ")}" needs a subcommand (listed above)`);
+  }
+  await rejectUnknownFlags(resolved);
+  if (process.env.TOLLGATE_TEST_CRASH && process.env.TOLLGATE_TEST_CRASH === resolved.path.join(" ")) injectCrash();
+  const { runCommand } = await import("citty");
+  let result: unknown;
+  try {
+    ({ result } = await runCommand(resolved.command, { rawArgs: resolved.rest }));
+  } catch (error) {
+    // citty's own argument errors (a missing positional, a bad enum value) are usage errors.
+    if (error instanceof Error && error.name === "CLIError") {
+      throw new UserError(
+        "BAD_ARGUMENTS",
+        `${stripAnsi(error.message)}; run "tollgate ${resolved.path.join(" ")} --help"`,
+      );
+    }
+    throw error;
+  }
+  return typeof result === "number" ? result : ExitCode.ok;
+}
+
+async function printUsage(command: CommandDef, parent: CommandDef | undefined, stream: NodeJS.WriteStream) {
+  const usage = await renderUsage(command, parent);
+  stream.write(`${useColor(stream) ? usage : stripAnsi(usage)}\n`);
+}
+
+async function exitCodeFor(error: unknown): Promise<number> {
+  if (error instanceof InterruptedError) return ExitCode.interrupted;
+  if (isTollgateError(error)) {
+    process.stderr.write(`tollgate: ${error.message}\n`);
+    return error.exitCode;
+  }
+  const { reportCrash } = await import("./crash/index.ts");
+  return reportCrash(error, { command: commandPath });
+}
+
+function interrupted(signal: NodeJS.Signals): void {
+  removePendingTempFiles();
+  killActiveChildren();
+  process.stderr.write(`\ntollgate: interrupted by ${signal}\n`);
+  process.exit(ExitCode.interrupted);
+}
+
+let finishing = false;
+
+async function finish(code: number): Promise<never> {
+  finishing = true;
+  await new Promise<void>((resolve) => process.stdout.write("", () => resolve()));
+  process.exit(code);
+}
+
+async function failed(error: unknown): Promise<never> {
+  if (finishing) process.exit(ExitCode.internal);
+  return finish(await exitCodeFor(error));
+}
+
+export async function runCli(argv: string[]): Promise<never> {
+  process.on("SIGINT", interrupted);
+  process.on("SIGTERM", interrupted);
+  // A reader that stops early (`tollgate --help | head`) is a normal end, not a crash.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(ExitCode.ok);
+    void failed(error);
+  });
+  process.on("uncaughtException", (error) => void failed(error));
+  process.on("unhandledRejection", (error) => void failed(error));
+  try {
+    return await finish(await run(argv));
+  } catch (error) {
+    return failed(error);
+  }
+}
