@@ -163,3 +163,12 @@ describe("the import parser", () => {
     expect(importsOf(source)).toEqual(["./a.ts", "../b/index.ts", "./c.ts", "./d.ts"]);
   });
 });
+
+test("every spawn outside core/process.ts builds its environment with childEnv (which strips BUN_BE_BUN, BUN_OPTIONS)", () => {
+  const spawning = sourceFiles(SRC)
+    .map((file) => relative(SRC, file))
+    .filter((file) => file !== "core/process.ts")
+    .filter((file) => /from\s+["']node:child_process["']/.test(readFileSync(join(SRC, file), "utf8")));
+  expect(spawning.length).toBeGreaterThan(0);
+  for (const file of spawning) expect(readFileSync(join(SRC, file), "utf8")).toContain("env: childEnv(");
+});

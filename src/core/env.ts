@@ -27,8 +27,14 @@ export function childEnv(
   for (const [name, value] of Object.entries(extra)) {
     if (value !== undefined) env[name] = value;
   }
-  for (const name of STRIPPED_CHILD_ENV) delete env[name];
-  return env;
+  return withoutStripped(env);
+}
+
+/** `env` minus the stripped names; every spawn goes through this, whoever built the environment. */
+export function withoutStripped(env: Record<string, string>): Record<string, string> {
+  const clean = { ...env };
+  for (const name of STRIPPED_CHILD_ENV) delete clean[name];
+  return clean;
 }
 
 /** True when a CI system is running us (the common markers, as ci-info reads them). */

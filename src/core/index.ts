@@ -2,7 +2,7 @@ export { type BuildInfo, buildInfo, REPOSITORY_URL } from "./build-info.ts";
 export { canonicalJson, sha256Hex } from "./canonical.ts";
 export { jsonArg } from "./cli.ts";
 export type { CheckStatus, DoctorCheck } from "./doctor.ts";
-export { BASE_CHILD_ENV, childEnv, isCI, STRIPPED_CHILD_ENV } from "./env.ts";
+export { BASE_CHILD_ENV, childEnv, isCI, STRIPPED_CHILD_ENV, withoutStripped } from "./env.ts";
 export { EnvironmentError, ExitCode, InterruptedError, isTollgateError, TollgateError, UserError } from "./errors.ts";
 export {
   describeFsError,

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { childEnv } from "./env.ts";
+import { childEnv, withoutStripped } from "./env.ts";
 import { EnvironmentError } from "./errors.ts";
 
 export interface RunOptions {
@@ -48,7 +48,7 @@ export function runProcess(argv: readonly string[], options: RunOptions): Promis
   const started = performance.now();
   const child = spawn(file, args, {
     cwd: options.cwd,
-    env: options.env ?? childEnv(),
+    env: withoutStripped(options.env ?? childEnv()),
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
     windowsHide: true,

@@ -25,6 +25,16 @@ describe("runProcess", () => {
     expect(names).not.toContain("HOME");
   });
 
+  test("BUN_BE_BUN and BUN_OPTIONS never reach a child, even in an environment handed over whole", async () => {
+    const result = await runProcess(["sh", "-c", "env"], {
+      env: { ...env, BUN_BE_BUN: "1", BUN_OPTIONS: "--preload=/tmp/x.js", KEPT: "yes" },
+      timeoutMs: 5000,
+    });
+    expect(result.stdout.text).toContain("KEPT=yes");
+    expect(result.stdout.text).not.toContain("BUN_BE_BUN");
+    expect(result.stdout.text).not.toContain("BUN_OPTIONS");
+  });
+
   test("stdin is /dev/null", async () => {
     const result = await runProcess(["cat"], { env, timeoutMs: 5000 });
     expect(result.exitCode).toBe(0);
