@@ -1,0 +1,313 @@
+/**
+ * `tollgate keys ...`, `tollgate receipt ...`, `tollgate approve`. Documents
+ * the user asks for (`--json`, exported keys, an approval JWS) go to stdout;
+ * everything else to stderr. No command ever prints a private key.
+ */
+import { Buffer } from "node:buffer";
+import { existsSync } from "node:fs";
+import { defineCommand } from "citty";
+import {
+  canonicalJson,
+  ExitCode,
+  jsonArg,
+  printJson,
+  readFileCapped,
+  sha256Hex,
+  UserError,
+  writeFileAtomic,
+} from "../core/index.ts";
+import { createApproval } from "./approval.ts";
+import { parseApprovalDuration } from "./duration.ts";
+import {
+  generateKey,
+  type KeyRecord,
+  keyFiles,
+  keysDir,
+  listKeys,
+  loadSigningKey,
+  loadVerificationKeys,
+  readKeyRecord,
+} from "./keys.ts";
+import { VerificationError } from "./reasons.ts";
+import { verifyReceipt } from "./receipt.ts";
+
+const MAX_DOCUMENT_BYTES = 4 * 1024 * 1024;
+const SHA256_HEX = /^[A-Fa-f0-9]{64}$/;
+
+function readText(path: string, what: string): string {
+  return new TextDecoder().decode(readFileCapped(path, MAX_DOCUMENT_BYTES, what)).trim();
+}
+
+/** Contracts are JSON; their hash is the SHA-256 of their canonical JSON. */
+function contractSha256(path: string): string {
+  let contract: unknown;
+  try {
+    contract = JSON.parse(readText(path, "contract"));
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    throw new UserError("CONTRACT_NOT_JSON", `contract ${path} is not valid JSON`);
+  }
+  return sha256Hex(canonicalJson(contract));
+}
+
+function describeKey(record: KeyRecord, dir: string): string {
+  const publicOnly = hasPrivateKey(dir, record.kid) ? "" : "  (public only)";
+  return `${record.kid}  ${record.created_at.slice(0, 16).replace("T", " ")} UTC  ${record.name || "(no name)"}${publicOnly}`;
+}
+
+function hasPrivateKey(dir: string, kid: string): boolean {
+  return existsSync(keyFiles(dir, kid).privatePem);
+}
+
+const kidArg = {
+  kid: { type: "positional", description: 'Key id (kid), as printed by "tollgate keys list"', required: true },
+} as const;
+
+const generate = defineCommand({
+  meta: { name: "generate", description: "Create an Ed25519 signing key pair in the keys folder" },
+  args: { name: { type: "string", description: "A label for the key" }, ...jsonArg },
+  async run({ args }) {
+    const dir = keysDir();
+    const record = await generateKey(dir, args.name ?? "", new Date());
+    const files = keyFiles(dir, record.kid);
+    if (args.json) printJson({ ...record, files });
+    else {
+      process.stderr.write(
+        `Created key ${record.kid}\n  private key: ${files.privatePem} (0600, never printed)\n  public key:  ${files.publicPem}\n` +
+          `Share the public key with "tollgate keys export ${record.kid}".\n`,
+      );
+    }
+    return ExitCode.ok;
+  },
+});
+
+const list = defineCommand({
+  meta: { name: "list", description: "List the keys in the keys folder" },
+  args: { ...jsonArg },
+  run({ args }) {
+    const dir = keysDir();
+    const keys = listKeys(dir);
+    if (args.json) {
+      printJson({ dir, keys: keys.map((record) => ({ ...record, has_private_key: hasPrivateKey(dir, record.kid) })) });
+    } else if (keys.length === 0) {
+      process.stderr.write(`No keys in ${dir}; create one with "tollgate keys generate".\n`);
+    } else {
+      process.stderr.write(`${keys.map((record) => describeKey(record, dir)).join("\n")}\n`);
+    }
+    return ExitCode.ok;
+  },
+});
+
+const show = defineCommand({
+  meta: { name: "show", description: "Show a key's public parts (never the private key)" },
+  args: { ...kidArg, ...jsonArg },
+  run({ args }) {
+    const dir = keysDir();
+    const record = readKeyRecord(dir, args.kid);
+    const { publicPem } = keyFiles(dir, record.kid);
+    if (args.json) printJson({ ...record, public_pem: readText(publicPem, "public key") });
+    else {
+      process.stderr.write(
+        `kid:      ${record.kid}\nname:     ${record.name || "(none)"}\ncreated:  ${record.created_at}\nalgorithm: Ed25519 (JWS alg EdDSA)\n` +
+          `public key: ${publicPem}\nprivate key: ${hasPrivateKey(dir, record.kid) ? "present (not shown)" : "absent"}\n`,
+      );
+    }
+    return ExitCode.ok;
+  },
+});
+
+const exportKey = defineCommand({
+  meta: { name: "export", description: "Print a public key: a JWK, a JWKS (for --keys) or an SPKI PEM" },
+  args: {
+    ...kidArg,
+    format: { type: "enum", options: ["jwk", "jwks", "pem"], default: "jwk", description: "jwk, jwks or pem" },
+  },
+  run({ args }) {
+    const dir = keysDir();
+    const record = readKeyRecord(dir, args.kid);
+    if (args.format === "pem") process.stdout.write(`${readText(keyFiles(dir, record.kid).publicPem, "public key")}\n`);
+    else printJson(args.format === "jwks" ? { keys: [record.jwk] } : record.jwk);
+    return ExitCode.ok;
+  },
+});
+
+export const keysCommand = defineCommand({
+  meta: { name: "keys", description: "Ed25519 signing keys: generate, list, show, export the public key" },
+  subCommands: { generate, list, show, export: exportKey },
+});
+
+const receiptArg = {
+  receipt: { type: "positional", description: "Receipt file (a compact JWS)", required: true },
+} as const;
+
+const verify = defineCommand({
+  meta: {
+    name: "verify",
+    description: "Verify a signed receipt offline: exit 0 valid, 1 invalid (with the reason), 2 bad input",
+  },
+  args: {
+    ...receiptArg,
+    key: { type: "string", description: "Trusted public key: a kid in the keys folder, or a PEM or JWK file" },
+    keys: { type: "string", description: "Trusted public keys: a JWKS file" },
+    contract: { type: "string", description: "Contract file (JSON) the receipt must be for" },
+    policySha256: { type: "string", description: "Canonical SHA-256 (hex) of the policy the receipt must name" },
+    ...jsonArg,
+  },
+  async run({ args }) {
+    const keyArg = args.key ?? args.keys;
+    if ((args.key === undefined) === (args.keys === undefined) || keyArg === undefined) {
+      throw new UserError("BAD_ARGUMENTS", "give the trusted key with exactly one of --key KEY or --keys JWKS");
+    }
+    if (args.policySha256 !== undefined && !SHA256_HEX.test(args.policySha256)) {
+      throw new UserError("BAD_ARGUMENTS", "--policy-sha256 takes 64 hex digits");
+    }
+    const jws = readText(args.receipt, "receipt");
+    const trusted = await loadVerificationKeys(keyArg);
+    const expect = {
+      contractSha256: args.contract === undefined ? undefined : contractSha256(args.contract),
+      policySha256: args.policySha256,
+    };
+    try {
+      const { receipt, extension, kid } = await verifyReceipt(jws, trusted, expect);
+      if (args.json) printJson({ valid: true, kid, receipt, extension });
+      else {
+        process.stderr.write(
+          `VALID: receipt ${receipt.execution_id} (${receipt.status}) for contract ${receipt.contract_id}, signed by ${kid}\n`,
+        );
+      }
+      return ExitCode.ok;
+    } catch (error) {
+      if (!(error instanceof VerificationError)) throw error;
+      if (args.json) printJson({ valid: false, reason: error.code, message: error.message });
+      else process.stderr.write(`INVALID: ${error.message}\n`);
+      return ExitCode.checkFailed;
+    }
+  },
+});
+
+/** The parts of a JWS, decoded without any check: for display only. */
+function decodeUnverified(
+  jws: string,
+  path: string,
+): { header: Record<string, unknown>; payload: Record<string, unknown> } {
+  const [header, payload] = jws.split(".").map((part) => {
+    try {
+      return JSON.parse(Buffer.from(part, "base64url").toString("utf8")) as unknown;
+    } catch {
+      return undefined;
+    }
+  });
+  const isObject = (value: unknown): value is Record<string, unknown> =>
+    typeof value === "object" && value !== null && !Array.isArray(value);
+  if (!isObject(header) || !isObject(payload)) {
+    throw new UserError(
+      "RECEIPT_UNREADABLE",
+      `${path} is not a receipt (a compact JWS with a JSON header and payload)`,
+    );
+  }
+  return { header, payload };
+}
+
+function summary(header: Record<string, unknown>, payload: Record<string, unknown>): string {
+  const extension = (header.tollgate ?? {}) as Record<string, unknown>;
+  const commands = Array.isArray(extension.commands) ? (extension.commands as Record<string, unknown>[]) : [];
+  const approvals = Array.isArray(extension.approval_ids) ? extension.approval_ids.join(", ") : "";
+  const lines = [
+    'NOT VERIFIED: this shows what the receipt claims; run "tollgate receipt verify" to check it.',
+    `status:      ${String(payload.status)}`,
+    `contract:    ${String(payload.contract_id)} (sha256 ${String(payload.contract_sha256)})`,
+    `execution:   ${String(payload.execution_id)}`,
+    `policy:      ${String(payload.policy_profile)} (sha256 ${String(payload.policy_sha256 ?? extension.policy_sha256)})`,
+    `mode:        ${String(payload.execution_mode ?? extension.execution_mode)}`,
+    `time:        ${String(payload.started_at)} .. ${String(payload.ended_at)}`,
+    `signer kid:  ${String(header.kid)} (alg ${String(header.alg)}, typ ${String(header.typ)})`,
+    `approvals:   ${approvals || "none"}`,
+    "commands:",
+    ...commands.map((command) =>
+      command.status === "not_run"
+        ? `  ${String(command.id)}  not run`
+        : `  ${String(command.id)}  ${String(command.status)}  exit ${String(command.exit_code)}${command.signal ? ` (${String(command.signal)})` : ""}  ` +
+          `stdout ${String((command.stdout as Record<string, unknown> | undefined)?.sha256)}  stderr ${String((command.stderr as Record<string, unknown> | undefined)?.sha256)}`,
+    ),
+  ];
+  return `${lines.join("\n")}\n`;
+}
+
+const showReceipt = defineCommand({
+  meta: { name: "show", description: "Show what a receipt claims, without verifying it" },
+  args: { ...receiptArg, ...jsonArg },
+  run({ args }) {
+    const { header, payload } = decodeUnverified(readText(args.receipt, "receipt"), args.receipt);
+    if (args.json) {
+      printJson({
+        verified: false,
+        note: 'not verified; run "tollgate receipt verify"',
+        header: { alg: header.alg, typ: header.typ, kid: header.kid },
+        extension: header.tollgate ?? null,
+        receipt: payload,
+      });
+    } else process.stderr.write(summary(header, payload));
+    return ExitCode.ok;
+  },
+});
+
+export const receiptCommand = defineCommand({
+  meta: { name: "receipt", description: "Signed execution receipts: verify offline, show" },
+  subCommands: { verify, show: showReceipt },
+});
+
+export const approveCommand = defineCommand({
+  meta: { name: "approve", description: "Sign an approval of a contract (a JWS to hand to the run that needs it)" },
+  args: {
+    contract: { type: "positional", description: "Contract file (JSON) to approve", required: true },
+    approver: {
+      type: "string",
+      description: "Your identity, as the policy's trusted_approvers names it",
+      required: true,
+    },
+    key: {
+      type: "string",
+      description: "Your signing key: a kid in the keys folder or a PKCS#8 PEM file",
+      required: true,
+    },
+    expires: { type: "string", description: "How long the approval lasts: 30m, 1h, 2d (at most 30d)", required: true },
+    scope: {
+      type: "enum",
+      options: ["single_execution", "time_window"],
+      description: "single_execution (used once) or time_window (reusable until it expires)",
+      required: true,
+    },
+    ticket: { type: "string", description: "Change request or issue that justifies the approval" },
+    reason: { type: "string", description: "Why (at most 4000 characters)" },
+    out: { type: "string", description: "Write the approval JWS to this file instead of stdout" },
+    ...jsonArg,
+  },
+  async run({ args }) {
+    const expiresInMs = parseApprovalDuration(args.expires);
+    if (args.approver.trim() === "") throw new UserError("BAD_ARGUMENTS", "--approver needs an identity");
+    if (args.reason !== undefined && args.reason.length > 4000) {
+      throw new UserError("BAD_ARGUMENTS", "--reason is at most 4000 characters");
+    }
+    if (args.ticket === "") throw new UserError("BAD_ARGUMENTS", "--ticket needs an id");
+    const request = {
+      contractSha256: contractSha256(args.contract),
+      identity: args.approver,
+      scope: args.scope as "single_execution" | "time_window",
+      now: new Date(),
+      expiresInMs,
+      ticketId: args.ticket,
+      reason: args.reason,
+    };
+    const { approval, jws } = await createApproval(request, await loadSigningKey(args.key));
+    if (args.out !== undefined) writeFileAtomic(args.out, `${jws}\n`, { mode: 0o644 });
+    if (args.json) printJson({ approval, jws, file: args.out ?? null });
+    else {
+      if (args.out === undefined) process.stdout.write(`${jws}\n`);
+      process.stderr.write(
+        `Approval ${approval.approval_id} of contract sha256 ${approval.contract_sha256} by ${approval.approver.identity}, ` +
+          `${approval.scope}, expires ${approval.expires_at}${args.out === undefined ? "" : `; written to ${args.out}`}\n`,
+      );
+    }
+    return ExitCode.ok;
+  },
+});
