@@ -1,0 +1,111 @@
+/**
+ * Effect classification: what a command does, judged from its argv and its
+ * declared scope rather than from its `proposed_effect_type`. Only ever
+ * upward: a command declared stronger than it looks keeps its declaration.
+ *
+ * Signals (the strongest wins, in the order of SEVERITY):
+ * - the program (through wrappers, every pipeline segment) and, for git and
+ *   package managers, its subcommand: the tables below;
+ * - `secret_refs` not empty: touch_secrets;
+ * - `network` not deny: fetch_external;
+ * - `write_paths` not empty: transform_local.
+ */
+import type { ContractCommand } from "./contract.ts";
+import { segmentsOf } from "./contract.ts";
+import type { EffectType } from "./schema.ts";
+import { commandChain, programName } from "./wrappers.ts";
+
+const SEVERITY: Readonly<Record<EffectType, number>> = {
+  observe: 0,
+  transform_local: 1,
+  fetch_external: 2,
+  mutate_repo: 3,
+  touch_secrets: 4,
+  deploy: 5,
+};
+
+/** Whatever the arguments. */
+const PROGRAMS: Readonly<Record<string, EffectType>> = {
+  curl: "fetch_external",
+  wget: "fetch_external",
+  ssh: "fetch_external",
+  scp: "fetch_external",
+  sftp: "fetch_external",
+  rsync: "fetch_external",
+  nc: "fetch_external",
+  aria2c: "fetch_external",
+  vault: "touch_secrets",
+  pass: "touch_secrets",
+  gopass: "touch_secrets",
+  op: "touch_secrets",
+  sops: "touch_secrets",
+  security: "touch_secrets",
+  aws: "deploy",
+  gcloud: "deploy",
+  az: "deploy",
+  vercel: "deploy",
+  netlify: "deploy",
+  flyctl: "deploy",
+};
+
+const FETCH = ["install", "i", "ci", "add", "update", "upgrade", "fetch", "get", "download", "sync"];
+
+/** By subcommand (the first argument that is not an option). */
+const SUBCOMMANDS: Readonly<Record<string, Readonly<Record<string, EffectType>>>> = {
+  git: {
+    ...Object.fromEntries(
+      ["commit", "merge", "rebase", "reset", "checkout", "switch", "add", "rm", "mv", "tag", "stash", "cherry-pick"]
+        .concat(["revert", "am", "apply", "push", "pull", "restore", "clean"])
+        .map((sub) => [sub, "mutate_repo" as const]),
+    ),
+    fetch: "fetch_external",
+    clone: "fetch_external",
+    "ls-remote": "fetch_external",
+  },
+  ...Object.fromEntries(
+    ["npm", "pnpm", "yarn", "bun", "pip", "pip3", "cargo", "go", "gem", "composer", "uv", "poetry"].map((manager) => [
+      manager,
+      { ...Object.fromEntries(FETCH.map((sub) => [sub, "fetch_external" as const])), publish: "deploy" as const },
+    ]),
+  ),
+  docker: { push: "deploy", pull: "fetch_external" },
+  podman: { push: "deploy", pull: "fetch_external" },
+  kubectl: Object.fromEntries(
+    ["apply", "create", "delete", "patch", "replace", "rollout", "scale", "set", "edit"].map((s) => [
+      s,
+      "deploy" as const,
+    ]),
+  ),
+  helm: { install: "deploy", upgrade: "deploy", uninstall: "deploy", rollback: "deploy" },
+  terraform: { apply: "deploy", destroy: "deploy", import: "deploy" },
+  tofu: { apply: "deploy", destroy: "deploy", import: "deploy" },
+  gh: { release: "deploy", pr: "mutate_repo", repo: "mutate_repo" },
+  gpg: { "--decrypt": "touch_secrets", "-d": "touch_secrets" },
+};
+
+function argvEffect(argv: readonly string[]): EffectType | undefined {
+  const name = programName(argv[0] ?? "");
+  const byProgram = PROGRAMS[name];
+  if (byProgram) return byProgram;
+  const table = SUBCOMMANDS[name];
+  if (!table) return undefined;
+  const sub =
+    name === "gpg" ? argv.find((arg) => Object.hasOwn(table, arg)) : argv.slice(1).find((a) => !a.startsWith("-"));
+  return sub !== undefined && Object.hasOwn(table, sub) ? table[sub] : undefined;
+}
+
+function stronger(a: EffectType, b: EffectType | undefined): EffectType {
+  return b !== undefined && SEVERITY[b] > SEVERITY[a] ? b : a;
+}
+
+/** The effect type the command is judged to have: its proposed one, or a stronger one it shows. */
+export function classifyEffect(command: ContractCommand): EffectType {
+  let effect = command.proposed_effect_type;
+  for (const argv of segmentsOf(command)) {
+    for (const link of commandChain(argv)) effect = stronger(effect, argvEffect(link));
+  }
+  if (command.secret_refs.length > 0) effect = stronger(effect, "touch_secrets");
+  if (command.network !== "deny") effect = stronger(effect, "fetch_external");
+  if (command.write_paths.length > 0) effect = stronger(effect, "transform_local");
+  return effect;
+}

@@ -1,0 +1,436 @@
+/**
+ * Policy evaluation: every check on every command (and every pipeline segment,
+ * and every command a wrapper runs), every reason code reported, deny beats
+ * needs_approval. Pure: the file system is behind `FileSystemView`, time and
+ * environment are given.
+ */
+import type { CommandContract, ContractCommand } from "./contract.ts";
+import { segmentsOf } from "./contract.ts";
+import type { DecisionKind, PolicyDecision } from "./decision.ts";
+import { classifyEffect } from "./effects.ts";
+import { type FileSystemView, SYSTEM_EXECUTABLE_DIRS } from "./executable.ts";
+import { contractSha256, policySha256 } from "./hash.ts";
+import { inlineCodeForm, stdinProgram } from "./inline-code.ts";
+import { isUnder, normalisePath, overlaps, scopePath } from "./paths.ts";
+import type { CommandPlan, ResourceLimits } from "./plan.ts";
+import type { Policy } from "./policy.ts";
+import { NON_DENYING_CODES, type ReasonCode } from "./reason-codes.ts";
+import type { EffectType, NetworkMode } from "./schema.ts";
+import { commandChain, programName } from "./wrappers.ts";
+
+/** Resource limits when the policy's `tollgate.limits` does not set them. */
+export const DEFAULT_LIMITS: Readonly<ResourceLimits> = {
+  cpuSeconds: 600,
+  addressSpaceBytes: 4 * 1024 ** 3,
+  openFiles: 1024,
+  processes: 256,
+  fileSizeBytes: 1024 ** 3,
+};
+
+/** How long a decision stays valid (`expires_at`) unless the caller says otherwise. */
+export const DEFAULT_VALIDITY_SECONDS = 300;
+
+export interface EvaluateOptions {
+  fs: FileSystemView;
+  /** The PATH bare program names are looked up on. */
+  searchPath: string;
+  /** Where the values of allowlisted environment variables come from. */
+  env: Readonly<Record<string, string | undefined>>;
+  /** Folders no command may see or touch: tollgate's own configuration and keys (`userConfigDir()`). */
+  protectedPaths: readonly string[];
+  now: Date;
+  validitySeconds?: number;
+}
+
+export interface Finding {
+  code: ReasonCode;
+  /** What is wrong and what to change, naming the command. */
+  reason: string;
+}
+
+export interface CommandResult {
+  id: string;
+  /** Unique, in the order found; empty when the command passes every check. */
+  codes: ReasonCode[];
+  findings: Finding[];
+  classifiedEffect: EffectType;
+  /** The resolved program of each segment (absolute, symlinks resolved); missing ones are absent. */
+  executables: string[];
+  /** Secret refs the executor resolves (tollgate's policy side never reads a secret). */
+  secretRefs: string[];
+}
+
+export interface Evaluation {
+  decision: PolicyDecision;
+  contractSha256: string;
+  policySha256: string;
+  /** Findings about the contract as a whole (risk class, approval mode). */
+  contractFindings: Finding[];
+  commands: CommandResult[];
+  /** What the executor runs, in order; empty when the decision is deny. */
+  plans: CommandPlan[];
+}
+
+const NETWORK_RANK: Readonly<Record<NetworkMode, number>> = { deny: 0, allowlisted: 1, full: 2 };
+
+interface CompiledPolicy {
+  allow: ReadonlySet<string>;
+  deny: readonly (readonly string[])[];
+  effects: ReadonlySet<string>;
+  manual: ReadonlySet<string>;
+  cwd: readonly string[];
+  read: readonly string[];
+  write: readonly string[];
+  executableDirs: readonly string[];
+  allowedEnv: ReadonlySet<string>;
+  allowedSecrets: ReadonlySet<string> | undefined;
+  limits: ResourceLimits;
+}
+
+const compiled = new WeakMap<Policy, WeakMap<FileSystemView, CompiledPolicy>>();
+
+function realPrefixes(paths: readonly string[], fs: FileSystemView): string[] {
+  return paths.flatMap((raw) => {
+    const scoped = scopePath(raw);
+    return scoped.ok ? [fs.realPath(scoped.path)] : [];
+  });
+}
+
+function compile(policy: Policy, fs: FileSystemView): CompiledPolicy {
+  const cached = compiled.get(policy)?.get(fs);
+  if (cached) return cached;
+  const settings = policy.tollgate ?? {};
+  const limits = settings.limits ?? {};
+  const result: CompiledPolicy = {
+    allow: new Set(policy.allow_commands),
+    deny: policy.deny_argv_prefixes ?? [],
+    effects: new Set(policy.allowed_effect_types),
+    manual: new Set(policy.manual_approval_for_classified_effect_types ?? []),
+    cwd: realPrefixes(policy.allowed_cwd_prefixes, fs),
+    read: realPrefixes(policy.allowed_read_prefixes, fs),
+    write: realPrefixes(policy.allowed_write_prefixes ?? [], fs),
+    executableDirs: [...SYSTEM_EXECUTABLE_DIRS, ...realPrefixes(settings.executable_dirs ?? [], fs)],
+    allowedEnv: new Set(settings.allowed_env ?? []),
+    allowedSecrets: settings.allowed_secret_refs && new Set(settings.allowed_secret_refs),
+    limits: {
+      cpuSeconds: limits.cpu_seconds ?? DEFAULT_LIMITS.cpuSeconds,
+      addressSpaceBytes: limits.memory_bytes ?? DEFAULT_LIMITS.addressSpaceBytes,
+      openFiles: limits.open_files ?? DEFAULT_LIMITS.openFiles,
+      processes: limits.processes ?? DEFAULT_LIMITS.processes,
+      fileSizeBytes: limits.file_size_bytes ?? DEFAULT_LIMITS.fileSizeBytes,
+    },
+  };
+  if (Object.isFrozen(policy)) {
+    const byFs = compiled.get(policy) ?? new WeakMap();
+    byFs.set(fs, result);
+    compiled.set(policy, byFs);
+  }
+  return result;
+}
+
+/**
+ * A deny prefix `[program, ...words]` matches an argv whose program (basename)
+ * is `program` and which holds every word somewhere before its first `--`,
+ * wherever it stands: `["python3", "-c"]` catches `python3 -I -c ...`.
+ */
+export function matchesDenyPrefix(argv: readonly string[], prefix: readonly string[]): boolean {
+  if (programName(argv[0] ?? "") !== programName(prefix[0] ?? "")) return false;
+  const end = argv.indexOf("--");
+  const options = argv.slice(1, end === -1 ? undefined : end);
+  return prefix.slice(1).every((word) => options.includes(word));
+}
+
+const list = (items: Iterable<string>) => `[${[...items].join(", ")}]`;
+
+interface Context {
+  policy: Policy;
+  p: CompiledPolicy;
+  options: EvaluateOptions;
+  /** Every write path of the contract, real: a program there could be rewritten before it runs. */
+  writeScopes: string[];
+  protectedPaths: string[];
+}
+
+interface CommandOutcome {
+  result: CommandResult;
+  cwd: string;
+  readPaths: string[];
+  writePaths: string[];
+}
+
+function checkPrograms(command: ContractCommand, ctx: Context, add: (code: ReasonCode, text: string) => void) {
+  const { p, options } = ctx;
+  const segments = segmentsOf(command);
+  const executables: string[] = [];
+  for (const [index, argv] of segments.entries()) {
+    const where =
+      segments.length > 1 ? `command ${command.id} (pipeline segment ${index + 1})` : `command ${command.id}`;
+    for (const link of commandChain(argv)) {
+      const name = programName(link[0] ?? "");
+      if (!p.allow.has(name)) {
+        add(
+          "COMMAND_NOT_ALLOWED",
+          `${where}: "${name}" is not in the policy's allow_commands ${list(p.allow)}; use one of those programs`,
+        );
+      }
+      for (const prefix of p.deny) {
+        if (matchesDenyPrefix(link, prefix)) {
+          add(
+            "ARGV_PREFIX_DENIED",
+            `${where}: argv matches the denied prefix ${JSON.stringify(prefix)}; drop that form`,
+          );
+        }
+      }
+    }
+    if (ctx.policy.tollgate?.allow_inline_code !== true) {
+      const form = inlineCodeForm(argv);
+      if (form) {
+        add(
+          "INLINE_CODE_DENIED",
+          `${where}: inline code (${form}) is not allowed; write the code to a file in the workspace and run that file`,
+        );
+      }
+      const interpreter = index > 0 ? stdinProgram(argv) : undefined;
+      if (interpreter) {
+        add(
+          "PIPELINE_STDIN_PROGRAM",
+          `${where}: "${interpreter}" would run the previous segment's output as a program; save it to a file, review it, run the file`,
+        );
+      }
+    }
+    const arg0 = argv[0] ?? "";
+    if (arg0.includes("/") && !arg0.startsWith("/")) {
+      add(
+        "EXECUTABLE_NOT_TRUSTED",
+        `${where}: argv[0] "${arg0}" is a relative path; give a program name or an absolute path`,
+      );
+      continue;
+    }
+    const found = options.fs.findExecutable(arg0, options.searchPath);
+    if (!found) {
+      add("EXECUTABLE_NOT_FOUND", `${where}: "${arg0}" is not an executable file on the PATH; check the program name`);
+    } else if (!p.executableDirs.some((dir) => isUnder(found.location, dir))) {
+      add(
+        "EXECUTABLE_NOT_TRUSTED",
+        `${where}: "${found.location}" is outside the trusted program folders ${list(p.executableDirs)}; run a system program or add its folder to the policy's tollgate.executable_dirs`,
+      );
+    } else if (ctx.writeScopes.some((scope) => isUnder(found.location, scope) || isUnder(found.file, scope))) {
+      add(
+        "EXECUTABLE_NOT_TRUSTED",
+        `${where}: "${found.file}" lies inside a write path of this contract, so it could be replaced before it runs; run a program outside the write paths`,
+      );
+    } else {
+      executables[index] = found.file;
+    }
+  }
+  return executables;
+}
+
+function checkPaths(
+  command: ContractCommand,
+  ctx: Context,
+  add: (code: ReasonCode, text: string) => void,
+): Omit<CommandOutcome, "result"> {
+  const { p, options, policy } = ctx;
+  const where = `command ${command.id}`;
+  const check = (raw: string, field: string, prefixes: readonly string[] | undefined, code: ReasonCode) => {
+    const scoped = scopePath(raw);
+    if (!scoped.ok) {
+      add(scoped.code, `${where}: ${field} ${scoped.problem}`);
+      return [];
+    }
+    const real = options.fs.realPath(scoped.path);
+    if (ctx.protectedPaths.some((dir) => overlaps(real, dir))) {
+      add(
+        "TOLLGATE_STATE_PROTECTED",
+        `${where}: ${field} "${raw}" reaches tollgate's own keys and settings; narrow it`,
+      );
+    }
+    if (prefixes && !prefixes.some((prefix) => isUnder(real, prefix))) {
+      const from = field === "cwd" ? "allowed_cwd_prefixes" : `allowed_${field.split("_")[0]}_prefixes`;
+      add(code, `${where}: ${field} "${raw}" is outside the policy's ${from} ${list(prefixes)}; use a path under one`);
+    }
+    return [real];
+  };
+  const writesForbidden = policy.require_write_paths_empty === true && command.write_paths.length > 0;
+  if (writesForbidden) {
+    add("WRITE_PATHS_NOT_EMPTY", `${where}: this policy allows no write_paths; remove them and write nothing`);
+  }
+  return {
+    cwd: check(command.cwd, "cwd", p.cwd, "CWD_NOT_ALLOWED")[0] ?? "",
+    readPaths: command.read_paths.flatMap((raw) => check(raw, "read_paths", p.read, "READ_SCOPE_DENIED")),
+    writePaths: command.write_paths.flatMap((raw) =>
+      check(raw, "write_paths", writesForbidden ? undefined : p.write, "WRITE_SCOPE_DENIED"),
+    ),
+  };
+}
+
+function checkCommand(command: ContractCommand, ctx: Context): CommandOutcome {
+  const { policy, p } = ctx;
+  const findings: Finding[] = [];
+  const add = (code: ReasonCode, reason: string) => findings.push({ code, reason });
+  const where = `command ${command.id}`;
+  const executables = checkPrograms(command, ctx, add);
+
+  const proposed = command.proposed_effect_type;
+  if (!p.effects.has(proposed)) {
+    add(
+      "EFFECT_TYPE_NOT_ALLOWED",
+      `${where}: effect type "${proposed}" is not in the policy's allowed_effect_types ${list(p.effects)}`,
+    );
+  }
+  const classified = classifyEffect(command);
+  if (classified !== proposed) {
+    add("EFFECT_RECLASSIFIED", `${where}: proposed as "${proposed}" but what it runs is "${classified}"; declare that`);
+    if (!p.effects.has(classified)) {
+      add(
+        "EFFECT_TYPE_NOT_ALLOWED",
+        `${where}: its effect "${classified}" is not in the policy's allowed_effect_types ${list(p.effects)}`,
+      );
+    }
+  }
+  if (p.manual.has(classified)) {
+    add("APPROVAL_REQUIRED", `${where}: effect "${classified}" needs a human approval under this policy`);
+  }
+  if (command.timeout_sec > policy.max_timeout_sec) {
+    add(
+      "TIMEOUT_EXCEEDS_POLICY",
+      `${where}: timeout_sec ${command.timeout_sec} exceeds the policy's max_timeout_sec ${policy.max_timeout_sec}; lower it`,
+    );
+  }
+  if (NETWORK_RANK[command.network] > NETWORK_RANK[policy.network]) {
+    add(
+      "NETWORK_EXCEEDS_POLICY",
+      `${where}: network "${command.network}" exceeds the policy's "${policy.network}"; ask for "${policy.network}" or less`,
+    );
+  }
+  if (command.network === "allowlisted") {
+    add(
+      "NETWORK_ALLOWLIST_UNSUPPORTED",
+      `${where}: network "allowlisted" is not enforced by tollgate yet; ask for "deny" (or "full" where the policy allows it)`,
+    );
+  }
+  for (const ref of command.secret_refs) {
+    if (!policy.allow_secret_refs || (p.allowedSecrets && !p.allowedSecrets.has(ref))) {
+      add(
+        "SECRET_REF_NOT_ALLOWED",
+        policy.allow_secret_refs
+          ? `${where}: secret ref "${ref}" is not in the policy's tollgate.allowed_secret_refs ${list(p.allowedSecrets ?? [])}`
+          : `${where}: this policy allows no secret_refs (asked for "${ref}"); remove them`,
+      );
+    }
+  }
+  for (const name of command.env_allow) {
+    if (!p.allowedEnv.has(name)) {
+      add(
+        "ENV_NOT_ALLOWED",
+        `${where}: environment variable ${name} is not in the policy's tollgate.allowed_env ${list(p.allowedEnv)}; remove it from env_allow`,
+      );
+    }
+  }
+  const paths = checkPaths(command, ctx, add);
+  const codes = [...new Set(findings.map((finding) => finding.code))];
+  return {
+    result: {
+      id: command.id,
+      codes,
+      findings,
+      classifiedEffect: classified,
+      executables,
+      secretRefs: [...command.secret_refs],
+    },
+    ...paths,
+  };
+}
+
+function decide(codes: ReadonlySet<ReasonCode>): DecisionKind {
+  if ([...codes].some((code) => !NON_DENYING_CODES.has(code))) return "deny";
+  return codes.has("APPROVAL_REQUIRED") ? "needs_approval" : "allow";
+}
+
+function contractChecks(contract: CommandContract, policy: Policy): Finding[] {
+  const findings: Finding[] = [];
+  if (!(policy.allowed_risk_classes as readonly string[]).includes(contract.risk_class)) {
+    findings.push({
+      code: "RISK_CLASS_NOT_ALLOWED",
+      reason: `contract: risk class "${contract.risk_class}" is not in the policy's allowed_risk_classes ${list(policy.allowed_risk_classes)}`,
+    });
+  }
+  if (contract.approval_mode !== "policy_only") {
+    findings.push({
+      code: "APPROVAL_REQUIRED",
+      reason: `contract: approval_mode "${contract.approval_mode}" needs ${contract.approval_mode === "dual_control_required" ? "two human approvals" : "a human approval"}`,
+    });
+  }
+  return findings;
+}
+
+/** Checks `contract` against `policy`; the decision, per-command results and, unless denied, the plans. */
+export function evaluate(contract: CommandContract, policy: Policy, options: EvaluateOptions): Evaluation {
+  const p = compile(policy, options.fs);
+  const writeScopes = contract.commands.flatMap((command) =>
+    command.write_paths.flatMap((raw) => {
+      const scoped = scopePath(raw);
+      return scoped.ok ? [options.fs.realPath(scoped.path)] : [];
+    }),
+  );
+  const ctx: Context = {
+    policy,
+    p,
+    options,
+    writeScopes,
+    protectedPaths: options.protectedPaths.map((dir) => options.fs.realPath(normalisePath(dir))),
+  };
+  const contractFindings = contractChecks(contract, policy);
+  const outcomes = contract.commands.map((command) => checkCommand(command, ctx));
+  const all = [...contractFindings, ...outcomes.flatMap((outcome) => outcome.result.findings)];
+  const codes = new Set(all.map((finding) => finding.code));
+  const decision = decide(codes);
+  const count = contract.commands.length;
+  const allowLine = `${count === 1 ? "the command passes" : `all ${count} commands pass`} policy "${policy.name}"`;
+  const validity = (options.validitySeconds ?? DEFAULT_VALIDITY_SECONDS) * 1000;
+  const contractHash = contractSha256(contract);
+  const plans =
+    decision === "deny"
+      ? []
+      : outcomes.map(({ result, cwd, readPaths, writePaths }, index): CommandPlan => {
+          const command = contract.commands[index] as ContractCommand;
+          const env: Record<string, string> = {};
+          for (const name of command.env_allow) {
+            const value = options.env[name];
+            if (p.allowedEnv.has(name) && value !== undefined) env[name] = value;
+          }
+          return {
+            id: command.id,
+            segments: segmentsOf(command).map((argv, s) => [result.executables[s] as string, ...argv.slice(1)]),
+            cwd,
+            readPaths,
+            writePaths,
+            network: command.network === "full" ? "full" : "deny",
+            env,
+            secretNames: [],
+            timeoutMs: command.timeout_sec * 1000,
+            limits: { ...p.limits },
+          };
+        });
+  return {
+    decision: {
+      contract_id: contract.contract_id,
+      contract_sha256: contractHash,
+      decision,
+      policy_profile: policy.name,
+      classified_effects: outcomes.map(({ result }) => ({
+        command_id: result.id,
+        effect_type: result.classifiedEffect,
+      })),
+      reasons: decision === "allow" ? [allowLine, ...all.map((f) => f.reason)] : all.map((f) => f.reason),
+      reason_codes: decision === "allow" ? ["ALLOW", ...codes] : [...codes],
+      expires_at: new Date(options.now.getTime() + validity).toISOString(),
+    },
+    contractSha256: contractHash,
+    policySha256: policySha256(policy),
+    contractFindings,
+    commands: outcomes.map((outcome) => outcome.result),
+    plans,
+  };
+}

@@ -1,0 +1,39 @@
+/** The sandbox module as other modules see it. */
+export {
+  CONTRACT_MAX_BYTES,
+  type CommandContract,
+  CommandContractSchema,
+  type ContractCommand,
+  loadContract,
+  parseContract,
+  segmentsOf,
+} from "./contract.ts";
+export { type DecisionKind, type PolicyDecision, PolicyDecisionSchema, parsePolicyDecision } from "./decision.ts";
+export { classifyEffect } from "./effects.ts";
+export {
+  type CommandResult,
+  DEFAULT_LIMITS,
+  type EvaluateOptions,
+  type Evaluation,
+  evaluate,
+  type Finding,
+  matchesDenyPrefix,
+} from "./evaluate.ts";
+export { cachingFileSystem, type FileSystemView, type FoundExecutable, SYSTEM_EXECUTABLE_DIRS } from "./executable.ts";
+export { contractSha256, policySha256 } from "./hash.ts";
+export { inlineCodeForm, stdinProgram } from "./inline-code.ts";
+export { isUnder, normalisePath, scopePath } from "./paths.ts";
+export type { CommandPlan, ExecutionMode, ResourceLimits } from "./plan.ts";
+export {
+  loadPolicy,
+  POLICY_MAX_BYTES,
+  type Policy,
+  PolicySchema,
+  parsePolicy,
+  type TollgateSettings,
+  type TrustedApprover,
+} from "./policy.ts";
+export { CSC_REASON_CODES, REASON_CODES, type ReasonCode, TOLLGATE_REASON_CODES } from "./reason-codes.ts";
+export { EFFECT_TYPES, type EffectType } from "./schema.ts";
+export { parseStrictJson } from "./strict-json.ts";
+export { parseStrictYaml } from "./strict-yaml.ts";

@@ -1,0 +1,57 @@
+/**
+ * Path rules of the policy: lexical normalisation before any matching, and
+ * prefixes matched on whole segments, so `..` never escapes a prefix and
+ * `/workspace-evil` is not under `/workspace`.
+ */
+
+/** Glob characters; only a trailing `/**` ("the folder and everything under it") is supported. */
+const GLOB = /[*?[\]{}]/;
+
+/**
+ * `/a/./b//c/../d/` -> `/a/b/d`. Input must start with `/`; `..` at the root
+ * stays at the root, as the kernel resolves it.
+ */
+export function normalisePath(path: string): string {
+  const out: string[] = [];
+  for (const segment of path.split("/")) {
+    if (segment === "" || segment === ".") continue;
+    if (segment === "..") out.pop();
+    else out.push(segment);
+  }
+  return `/${out.join("/")}`;
+}
+
+export type ScopePath =
+  | { ok: true; path: string }
+  | { ok: false; code: "PATH_NOT_ABSOLUTE" | "PATH_GLOB_UNSUPPORTED"; problem: string };
+
+/**
+ * A contract or policy path as tollgate matches it: POSIX absolute (the
+ * Windows drive and UNC forms CSC accepts are not absolute paths on this
+ * host), without NUL bytes, a trailing `/**` removed, no other glob, normalised.
+ */
+export function scopePath(raw: string): ScopePath {
+  if (!raw.startsWith("/") || raw.includes("\0")) {
+    return { ok: false, code: "PATH_NOT_ABSOLUTE", problem: `${JSON.stringify(raw)} is not an absolute POSIX path` };
+  }
+  const tree = raw.endsWith("/**") ? raw.slice(0, -3) : raw;
+  if (GLOB.test(tree)) {
+    return {
+      ok: false,
+      code: "PATH_GLOB_UNSUPPORTED",
+      problem: `${JSON.stringify(raw)} holds glob characters; name the folder, optionally ending in /**`,
+    };
+  }
+  return { ok: true, path: normalisePath(tree) };
+}
+
+/** Whether normalised `path` is `prefix` or lies under it, comparing whole segments. */
+export function isUnder(path: string, prefix: string): boolean {
+  if (prefix === "/") return true;
+  return path === prefix || (path.startsWith(prefix) && path.charCodeAt(prefix.length) === 0x2f);
+}
+
+/** Whether either path contains the other: access to one reaches into the other. */
+export function overlaps(a: string, b: string): boolean {
+  return isUnder(a, b) || isUnder(b, a);
+}
