@@ -22,7 +22,8 @@ export const APPROVAL_TYP = "csc-approval+jws";
 
 /** The header parameters tollgate writes; any other (jku, jwk, x5u, crit, b64...) is refused unread. */
 const HEADER_PARAMS = new Set(["alg", "kid", "typ", "tollgate"]);
-const BASE64URL = /^[A-Za-z0-9_-]+$/;
+/** Empty parts pass here so that `alg: "none"` tokens (empty signature) are refused by name. */
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
 export interface VerifiedJws {
