@@ -14,7 +14,15 @@ export {
 } from "./files.ts";
 export { log, printJson } from "./log.ts";
 export { findProjectRoot, homeDir, projectStateDir, userCacheDir, userConfigDir } from "./paths.ts";
-export { type CapturedStream, type RunOptions, type RunResult, runProcess } from "./process.ts";
+export {
+  type CapturedStream,
+  type PipelineResult,
+  type PipelineSegment,
+  type RunOptions,
+  type RunResult,
+  runPipeline,
+  runProcess,
+} from "./process.ts";
 export { EMBEDDED_ROOTS, type RuntimeInfo, runtimeInfo } from "./runtime.ts";
 export { type Database, openDatabase, type SqlValue } from "./runtime-sqlite.ts";
 export { canPrompt, stripAnsi, useColor } from "./terminal.ts";

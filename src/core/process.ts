@@ -31,6 +31,22 @@ export interface RunResult {
   durationMs: number;
 }
 
+export interface PipelineSegment {
+  argv: readonly string[];
+  /** Open descriptors the child inherits as fd 3, 4, ... (e.g. a status file). */
+  extraFds?: readonly number[];
+}
+
+export interface PipelineResult {
+  segments: { exitCode: number | null; signal: NodeJS.Signals | null }[];
+  timedOut: boolean;
+  /** stdout of the last segment. */
+  stdout: CapturedStream;
+  /** stderr of every segment, in the order it arrived. */
+  stderr: CapturedStream;
+  durationMs: number;
+}
+
 const DEFAULT_MAX_STDOUT = 10 * 1024 * 1024;
 const DEFAULT_MAX_STDERR = 1024 * 1024;
 
@@ -42,59 +58,103 @@ const activeGroups = new Set<number>();
  * /dev/null, a timeout that kills the whole group (SIGTERM, grace, SIGKILL),
  * and capped capture of stdout and stderr.
  */
-export function runProcess(argv: readonly string[], options: RunOptions): Promise<RunResult> {
-  const [file, ...args] = argv;
-  if (!file) throw new TypeError("runProcess needs a non-empty argv");
+export async function runProcess(argv: readonly string[], options: RunOptions): Promise<RunResult> {
+  const { segments, ...rest } = await runPipeline([{ argv }], options);
+  const [only] = segments as [PipelineResult["segments"][number]];
+  return { ...only, ...rest };
+}
+
+/**
+ * Runs segments joined by pipes (stdout of each feeds stdin of the next; the
+ * first reads /dev/null), each in its own process group, all under one
+ * timeout that kills every group. Captures the last stdout and every stderr.
+ * Pipes go through tollgate rather than straight between children: Bun cannot
+ * hand one child's pipe to another.
+ */
+export function runPipeline(segments: readonly PipelineSegment[], options: RunOptions): Promise<PipelineResult> {
+  if (segments.length === 0 || segments.some((segment) => segment.argv.length === 0)) {
+    throw new TypeError("runPipeline needs segments with non-empty argv");
+  }
   const started = performance.now();
-  const child = spawn(file, args, {
-    cwd: options.cwd,
-    env: withoutStripped(options.env ?? childEnv()),
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-    windowsHide: true,
+  const env = withoutStripped(options.env ?? childEnv());
+  const stderr = capture(options.maxStderrBytes ?? DEFAULT_MAX_STDERR);
+  const children = segments.map(({ argv, extraFds = [] }, index) => {
+    const [file, ...args] = argv as [string, ...string[]];
+    return spawn(file, args, {
+      cwd: options.cwd,
+      env,
+      stdio: [index === 0 ? "ignore" : "pipe", "pipe", "pipe", ...extraFds],
+      detached: true,
+      windowsHide: true,
+    });
   });
-  const stdout = capture(child.stdout, options.maxStdoutBytes ?? DEFAULT_MAX_STDOUT);
-  const stderr = capture(child.stderr, options.maxStderrBytes ?? DEFAULT_MAX_STDERR);
+  const pids = children.map((child) => child.pid).filter((pid): pid is number => pid !== undefined);
+  for (const pid of pids) activeGroups.add(pid);
+  const stdout = capture(options.maxStdoutBytes ?? DEFAULT_MAX_STDOUT);
+  children.forEach((child, index) => {
+    child.stderr?.on("data", stderr.add);
+    const next = children[index + 1];
+    if (next === undefined) child.stdout?.on("data", stdout.add);
+    else if (child.stdout && next.stdin) {
+      child.stdout.pipe(next.stdin);
+      // The reader went away: close the writer's pipe so it gets SIGPIPE/EPIPE, as in a shell.
+      const closeWriter = () => child.stdout?.destroy();
+      next.stdin.on("error", closeWriter);
+      next.stdin.once("close", closeWriter);
+      next.once("exit", closeWriter);
+    }
+  });
 
   return new Promise((resolve, reject) => {
     let timedOut = false;
+    let failed = false;
     let killTimer: ReturnType<typeof setTimeout> | undefined;
-    const pid = child.pid;
-    if (pid !== undefined) activeGroups.add(pid);
+    const signalAll = (signal: NodeJS.Signals) => {
+      for (const pid of pids) signalGroup(pid, signal);
+    };
     const timer = setTimeout(() => {
       timedOut = true;
-      signalGroup(pid, "SIGTERM");
-      killTimer = setTimeout(() => signalGroup(pid, "SIGKILL"), options.graceMs ?? 2000);
+      signalAll("SIGTERM");
+      killTimer = setTimeout(() => signalAll("SIGKILL"), options.graceMs ?? 2000);
     }, options.timeoutMs);
-
     const finish = () => {
       clearTimeout(timer);
       clearTimeout(killTimer);
-      if (pid !== undefined) activeGroups.delete(pid);
+      for (const pid of pids) activeGroups.delete(pid);
     };
-    child.once("error", (error: NodeJS.ErrnoException) => {
-      finish();
-      if (error.code === "ENOENT" || error.code === "EACCES") {
-        reject(
-          new EnvironmentError(
-            "EXECUTABLE_NOT_FOUND",
-            `cannot run ${file}: ${error.code === "ENOENT" ? "not found" : "permission denied"}`,
-          ),
-        );
-      } else reject(error);
-    });
-    // 'exit' fires when the child ends; a grandchild holding the pipes open
-    // would delay 'close' forever, so the rest of the group goes first.
-    child.once("exit", () => signalGroup(pid, "SIGKILL"));
-    child.once("close", (exitCode, signal) => {
-      finish();
-      resolve({
-        exitCode,
-        signal,
-        timedOut,
-        stdout: stdout.result(),
-        stderr: stderr.result(),
-        durationMs: performance.now() - started,
+    const results: PipelineResult["segments"] = segments.map(() => ({ exitCode: null, signal: null }));
+    let open = children.length;
+    children.forEach((child, index) => {
+      const file = segments[index]?.argv[0];
+      child.once("error", (error: NodeJS.ErrnoException) => {
+        if (failed) return;
+        failed = true;
+        signalAll("SIGKILL");
+        finish();
+        if (error.code === "ENOENT" || error.code === "EACCES") {
+          reject(
+            new EnvironmentError(
+              "EXECUTABLE_NOT_FOUND",
+              `cannot run ${file}: ${error.code === "ENOENT" ? "not found" : "permission denied"}`,
+            ),
+          );
+        } else reject(error);
+      });
+      // 'exit' fires when the child ends; a grandchild holding the pipes open
+      // would delay 'close' forever, so the rest of the group goes first.
+      child.once("exit", () => signalGroup(child.pid, "SIGKILL"));
+      child.once("close", (exitCode, signal) => {
+        results[index] = { exitCode, signal };
+        open -= 1;
+        if (open > 0 || failed) return;
+        finish();
+        resolve({
+          segments: results,
+          timedOut,
+          stdout: stdout.result(),
+          stderr: stderr.result(),
+          durationMs: performance.now() - started,
+        });
       });
     });
   });
@@ -115,21 +175,21 @@ function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
   }
 }
 
-function capture(stream: NodeJS.ReadableStream, maxBytes: number) {
+function capture(maxBytes: number) {
   const chunks: Uint8Array[] = [];
   const hash = createHash("sha256");
   let kept = 0;
   let total = 0;
-  stream.on("data", (chunk: Uint8Array) => {
-    hash.update(chunk);
-    total += chunk.length;
-    if (kept < maxBytes) {
-      const part = chunk.length <= maxBytes - kept ? chunk : chunk.subarray(0, maxBytes - kept);
-      chunks.push(part);
-      kept += part.length;
-    }
-  });
   return {
+    add: (chunk: Uint8Array): void => {
+      hash.update(chunk);
+      total += chunk.length;
+      if (kept < maxBytes) {
+        const part = chunk.length <= maxBytes - kept ? chunk : chunk.subarray(0, maxBytes - kept);
+        chunks.push(part);
+        kept += part.length;
+      }
+    },
     result: (): CapturedStream => ({
       text: new TextDecoder().decode(Buffer.concat(chunks)),
       bytes: total,

@@ -1,9 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
-import { existsSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { EnvironmentError } from "../../src/core/errors.ts";
-import { runProcess } from "../../src/core/process.ts";
+import { runPipeline, runProcess } from "../../src/core/process.ts";
 import { tempDir } from "../helpers.ts";
 
 const env = { PATH: process.env.PATH ?? "/usr/bin:/bin" };
@@ -86,5 +86,61 @@ describe("runProcess", () => {
     expect((await runProcess(["sh", "-c", "exit 3"], { env, timeoutMs: 5000 })).exitCode).toBe(3);
     const killed = await runProcess(["sh", "-c", "kill -9 $$"], { env, timeoutMs: 5000 });
     expect(killed.signal).toBe("SIGKILL");
+  });
+});
+
+describe("runPipeline", () => {
+  test("joins segments by pipes: the first reads /dev/null, the last stdout and every stderr are captured", async () => {
+    const result = await runPipeline(
+      [
+        { argv: ["sh", "-c", "cat; printf 'a\\nb\\n'; echo one >&2"] },
+        { argv: ["tr", "a-z", "A-Z"] },
+        { argv: ["sh", "-c", "cat; echo two >&2"] },
+      ],
+      { env, timeoutMs: 5000 },
+    );
+    expect(result.segments).toEqual([
+      { exitCode: 0, signal: null },
+      { exitCode: 0, signal: null },
+      { exitCode: 0, signal: null },
+    ]);
+    expect(result.stdout.text).toBe("A\nB\n");
+    expect(result.stderr.text.split("\n").sort()).toEqual(["", "one", "two"]);
+  });
+
+  test("a reader that stops early ends the writer (SIGPIPE or EPIPE), as in a shell", async () => {
+    const result = await runPipeline([{ argv: ["yes"] }, { argv: ["head", "-n", "1"] }], { env, timeoutMs: 5000 });
+    expect(result.timedOut).toBe(false);
+    expect(result.stdout.text).toBe("y\n");
+    expect(result.segments[1]).toEqual({ exitCode: 0, signal: null });
+    expect(result.segments[0]?.exitCode === 0).toBe(false);
+  });
+
+  test("the timeout kills every segment's group", async () => {
+    const marker = join(tempDir(), "segment-survived");
+    const result = await runPipeline(
+      [{ argv: ["sh", "-c", `(trap '' TERM; sleep 2; touch ${marker}) & wait`] }, { argv: ["sleep", "10"] }],
+      { env, timeoutMs: 300, graceMs: 200 },
+    );
+    expect(result.timedOut).toBe(true);
+    expect(result.durationMs).toBeLessThan(2000);
+    await Bun.sleep(2200);
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  test("extra descriptors reach the child as fd 3", async () => {
+    const path = join(tempDir(), "status");
+    const fd = openSync(path, "w");
+    try {
+      await runPipeline([{ argv: ["sh", "-c", "echo status >&3"], extraFds: [fd] }], { env, timeoutMs: 5000 });
+    } finally {
+      closeSync(fd);
+    }
+    expect(readFileSync(path, "utf8")).toBe("status\n");
+  });
+
+  test("a segment that cannot start stops the others and names the executable", async () => {
+    const run = runPipeline([{ argv: ["sleep", "5"] }, { argv: ["tollgate-no-such-tool"] }], { env, timeoutMs: 5000 });
+    await expect(run).rejects.toThrow(/tollgate-no-such-tool: not found/);
   });
 });

@@ -1,0 +1,218 @@
+import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { isAbsolute, join } from "node:path";
+import { canonicalJson, type PipelineResult, sha256Hex, TollgateError } from "../core/index.ts";
+import { launchHardened, prepareWritePaths, realHost } from "./bwrap.ts";
+import { SandboxError } from "./bwrap-args.ts";
+import { launchLocal } from "./local.ts";
+import type { CommandOutcome, CommandPlan, ExecutedFile, ExecutionMode, ExecutionOutcome } from "./plan.ts";
+import { explainProbeFailure, findTool, hardenedPreflight } from "./preflight.ts";
+
+export interface ExecuteOptions {
+  mode: ExecutionMode;
+  /** Time between SIGTERM and SIGKILL when a timeout fires. */
+  graceMs?: number;
+  /** tollgate's own folders hidden in hardened mode; defaults to the user config folder and the project's `.tollgate`. */
+  hidden?: readonly string[];
+  now?: () => Date;
+}
+
+/**
+ * Runs the commands in order and stops at the first that does not succeed (a
+ * non-zero exit, a timeout, a sandbox that could not start). Hardened mode runs
+ * each segment under bubblewrap and fails closed when bubblewrap cannot work.
+ */
+export async function execute(plans: readonly CommandPlan[], options: ExecuteOptions): Promise<ExecutionOutcome> {
+  const now = options.now ?? (() => new Date());
+  const profile: unknown[] = [];
+  const commands: CommandOutcome[] = [];
+  let tools: { bwrap?: string; prlimit: string } | string;
+  if (options.mode === "hardened") {
+    const preflight = await hardenedPreflight({ probe: false });
+    tools = preflight.ok ? preflight : `hardened mode is unavailable: ${preflight.reason}. Fix: ${preflight.fix}`;
+  } else {
+    const prlimit = findTool("prlimit");
+    tools = prlimit
+      ? { prlimit }
+      : "prlimit is not installed, so limits cannot be applied (apt-get install util-linux)";
+  }
+  for (const plan of plans) {
+    const startedAt = now();
+    const secrets = plan.secretNames.map((name) => plan.env[name]).filter((value): value is string => !!value);
+    const redact = (text: string) => secrets.reduce((out, secret) => out.replaceAll(secret, "<secret>"), text);
+    let outcome: CommandOutcome;
+    try {
+      if (typeof tools === "string") throw new SandboxError(tools);
+      const run = await runCommand(plan, options, tools);
+      profile.push({ id: plan.id, argv: run.args.map((argv) => argv.map(redact)) });
+      outcome = { ...run.outcome, id: plan.id, startedAt: startedAt.toISOString(), endedAt: now().toISOString() };
+    } catch (error) {
+      if (!(error instanceof TollgateError)) throw error;
+      outcome = sandboxErrorOutcome(plan, redact(error.message), startedAt, now());
+    }
+    commands.push(outcome);
+    if (outcome.status !== "success") break;
+  }
+  return { mode: options.mode, sandboxProfileSha256: sha256Hex(canonicalJson(profile)), commands };
+}
+
+type RunOutcome = Omit<CommandOutcome, "id" | "startedAt" | "endedAt">;
+
+async function runCommand(
+  plan: CommandPlan,
+  options: ExecuteOptions,
+  tools: { bwrap?: string; prlimit: string },
+): Promise<{ args: string[][]; outcome: RunOutcome }> {
+  validatePlan(plan);
+  if (options.mode === "local" || tools.bwrap === undefined) {
+    const executables = plan.segments.map((argv) => hashExecutable(argv[0] as string).file);
+    const launch = launchLocal(plan, tools.prlimit, options.graceMs);
+    const pipeline = await launch.run();
+    return {
+      args: launch.args,
+      outcome: pipelineOutcome(
+        pipeline,
+        executables,
+        pipeline.segments.map((segment) => segment.exitCode),
+      ),
+    };
+  }
+  const stagingDir = mkdtempSync(join(tmpdir(), "tollgate-run-"));
+  try {
+    // Hash-then-run without a gap: the hashed bytes are copied into a private
+    // folder and that copy is what gets mounted over the executable's path.
+    const staged: Record<string, string> = {};
+    const executables = plan.segments.map((argv) => {
+      const { file, bytes } = hashExecutable(argv[0] as string);
+      const copy = join(stagingDir, file.sha256);
+      writeFileSync(copy, bytes, { mode: 0o500 });
+      staged[argv[0] as string] = copy;
+      return file;
+    });
+    prepareWritePaths(plan);
+    const launch = await launchHardened(
+      plan,
+      tools.bwrap,
+      realHost(tools.prlimit, staged, options.hidden),
+      stagingDir,
+      options.graceMs,
+    );
+    const args = launch.args.map((argv) => [
+      tools.bwrap as string,
+      ...argv.map((arg) => arg.replaceAll(stagingDir, "<staged>")),
+    ]);
+    const { pipeline, exitCodes } = await launch.run();
+    const neverStarted = exitCodes.some((code) => code === undefined);
+    if (neverStarted && !pipeline.timedOut) {
+      return {
+        args,
+        outcome: {
+          ...pipelineOutcome(pipeline, executables, exitCodes),
+          status: "sandbox_error",
+          exitCode: null,
+          sandboxError: bwrapMessage(pipeline.stderr.text),
+        },
+      };
+    }
+    return {
+      args,
+      outcome: pipelineOutcome(
+        pipeline,
+        executables,
+        exitCodes.map((code) => code ?? null),
+      ),
+    };
+  } finally {
+    rmSync(stagingDir, { recursive: true, force: true });
+  }
+}
+
+function pipelineOutcome(
+  pipeline: PipelineResult,
+  executables: ExecutedFile[],
+  exitCodes: (number | null | undefined)[],
+): RunOutcome {
+  const segments = executables.map((executable, index) => ({
+    executable,
+    exitCode: exitCodes[index] ?? null,
+    signal: pipeline.segments[index]?.signal ?? null,
+  }));
+  const failedExit = segments.find((segment) => segment.exitCode !== 0 && segment.exitCode !== null)?.exitCode;
+  const failed = segments.some((segment) => segment.exitCode !== 0);
+  return {
+    status: pipeline.timedOut ? "timed_out" : failed ? "failed" : "success",
+    exitCode: failedExit ?? (failed ? null : 0),
+    segments,
+    stdout: pipeline.stdout,
+    stderr: pipeline.stderr,
+    durationMs: Math.round(pipeline.durationMs),
+  };
+}
+
+const EMPTY_STREAM = { text: "", bytes: 0, truncated: false, sha256: sha256Hex("") };
+
+function sandboxErrorOutcome(plan: CommandPlan, message: string, startedAt: Date, endedAt: Date): CommandOutcome {
+  return {
+    id: plan.id,
+    status: "sandbox_error",
+    exitCode: null,
+    segments: [],
+    stdout: EMPTY_STREAM,
+    stderr: EMPTY_STREAM,
+    startedAt: startedAt.toISOString(),
+    endedAt: endedAt.toISOString(),
+    durationMs: endedAt.getTime() - startedAt.getTime(),
+    sandboxError: message,
+  };
+}
+
+/** bwrap's own complaint ("bwrap: Can't find source path ..."), with the host-level cause and fix when it is one. */
+function bwrapMessage(stderr: string): string {
+  const said = stderr
+    .split("\n")
+    .filter((line) => line.startsWith("bwrap: "))
+    .join("; ")
+    .slice(0, 2000);
+  if (/namespace|uid map/i.test(said)) {
+    const { reason, fix } = explainProbeFailure(said, false);
+    return `the sandbox could not start: ${reason}. Fix: ${fix}`;
+  }
+  return `the sandbox could not start: ${said || "bwrap exited before the command ran"}`;
+}
+
+/** Refused before anything is launched: what no sandbox can pass on faithfully. */
+function validatePlan(plan: CommandPlan): void {
+  const strings = [
+    ...plan.segments.flat(),
+    plan.cwd,
+    ...plan.readPaths,
+    ...plan.writePaths,
+    ...Object.entries(plan.env).flat(),
+  ];
+  if (strings.some((value) => value.includes("\0"))) {
+    throw new SandboxError("refused before launch: an argument, path or variable contains a NUL byte");
+  }
+  if (plan.segments.length === 0 || plan.segments.some((argv) => argv.length === 0)) {
+    throw new SandboxError("refused before launch: a command has no argv");
+  }
+  for (const argv of plan.segments) {
+    if (!isAbsolute(argv[0] as string))
+      throw new SandboxError(`refused before launch: ${argv[0]} is not an absolute path`);
+  }
+  const badName = Object.keys(plan.env).find((name) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name));
+  if (badName !== undefined)
+    throw new SandboxError(`refused before launch: ${JSON.stringify(badName)} is not a valid variable name`);
+}
+
+/** The executable's real path and the SHA-256 of its bytes, read right before it runs. */
+function hashExecutable(path: string): { file: ExecutedFile; bytes: Uint8Array } {
+  let real: string;
+  let bytes: Uint8Array;
+  try {
+    real = realpathSync(path);
+    bytes = readFileSync(real);
+  } catch {
+    throw new SandboxError(`executable ${path} does not exist or cannot be read`);
+  }
+  return { file: { path: real, sha256: sha256Hex(bytes) }, bytes };
+}
