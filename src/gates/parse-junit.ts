@@ -1,0 +1,114 @@
+/**
+ * JUnit XML, as pytest (--junitxml), bun test, node --test, vitest and
+ * jest-junit write it: <testsuites>/<testsuite> (nested to any depth, or a
+ * bare <testcase> under <testsuites> as node writes it) holding <testcase>s
+ * with <failure>, <error> or <skipped>.
+ *
+ * An element's own test cases are listed before those of its nested suites.
+ * Counts come from the test cases themselves, not from the suites'
+ * tests/failures/skipped attributes: runners disagree on those (node counts a
+ * todo as skipped, jest puts no skipped on <testsuites>).
+ */
+import { type Finding, type ParseOptions, projectPath } from "./findings.ts";
+import { childrenOf, numberAttribute, readXml, type XmlElement } from "./read-xml.ts";
+
+export type TestOutcome = "passed" | "failed" | "error" | "skipped";
+
+export interface TestCaseResult {
+  /** The enclosing suites' names, outermost first. */
+  suites: string[];
+  name: string;
+  classname?: string;
+  file?: string;
+  line?: number;
+  outcome: TestOutcome;
+  /** Why it failed or was skipped, as the runner wrote it. */
+  message?: string;
+}
+
+export interface JUnitReport {
+  tests: number;
+  passed: number;
+  failed: number;
+  errors: number;
+  skipped: number;
+  cases: TestCaseResult[];
+  findings: Finding[];
+}
+
+export interface JUnitOptions extends ParseOptions {
+  /** The runner that wrote the file (pytest, bun, node, vitest, jest): the findings' tool. */
+  tool: string;
+}
+
+export function parseJUnit(text: string, options: JUnitOptions): JUnitReport {
+  const root = readXml(options.tool, text, ["testsuites", "testsuite"]);
+  const cases: TestCaseResult[] = [];
+  collect(root, root.name === "testsuite" ? [root.attributes.name ?? ""] : [], options.root, cases);
+  const counted = (outcome: TestOutcome) => cases.filter((item) => item.outcome === outcome).length;
+  return {
+    tests: cases.length,
+    passed: counted("passed"),
+    failed: counted("failed"),
+    errors: counted("error"),
+    skipped: counted("skipped"),
+    cases,
+    findings: cases.flatMap((item) => finding(item, options.tool)),
+  };
+}
+
+function collect(element: XmlElement, suites: string[], root: string, into: TestCaseResult[]): void {
+  for (const testcase of childrenOf(element, "testcase")) into.push(testCase(testcase, suites, root));
+  for (const suite of childrenOf(element, "testsuite")) {
+    collect(suite, [...suites, suite.attributes.name ?? ""], root, into);
+  }
+}
+
+function testCase(element: XmlElement, suites: string[], root: string): TestCaseResult {
+  const failure = childrenOf(element, "failure")[0];
+  const error = childrenOf(element, "error")[0];
+  const skipped = childrenOf(element, "skipped")[0];
+  const { name = "", classname, file } = element.attributes;
+  const result: TestCaseResult = { suites, name, outcome: "passed" };
+  if (classname !== undefined) result.classname = classname;
+  if (file !== undefined) result.file = projectPath(file, root);
+  const line = numberAttribute(element, "line");
+  if (line !== undefined) result.line = line;
+  const [outcome, detail] =
+    failure || element.attributes.failure !== undefined
+      ? (["failed", failure] as const)
+      : error
+        ? (["error", error] as const)
+        : skipped
+          ? (["skipped", skipped] as const)
+          : (["passed", undefined] as const);
+  result.outcome = outcome;
+  const message = detail ? describe(detail) : element.attributes.failure;
+  if (message) result.message = message;
+  return result;
+}
+
+/** The message attribute, else the body (jest-junit writes only a body), else the type. */
+function describe(detail: XmlElement): string | undefined {
+  const message = detail.attributes.message?.trim();
+  if (message && message !== "true") return message;
+  const body = detail.text.trim();
+  return body === "" ? detail.attributes.type : body;
+}
+
+function finding(item: TestCaseResult, tool: string): Finding[] {
+  if (item.outcome !== "failed" && item.outcome !== "error") return [];
+  const label =
+    item.classname && item.classname !== item.name && !item.name.startsWith(item.classname)
+      ? `${item.classname} > ${item.name}`
+      : item.name;
+  const reason = item.message?.split("\n").find((line) => line.trim() !== "");
+  const result: Finding = {
+    message: `${label} ${item.outcome === "error" ? "errored" : "failed"}${reason ? `: ${reason.trim()}` : ""}`,
+    severity: "error",
+    tool,
+  };
+  if (item.file !== undefined) result.file = item.file;
+  if (item.line !== undefined) result.line = item.line;
+  return [result];
+}
