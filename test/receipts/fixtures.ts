@@ -50,7 +50,12 @@ export function sampleExtension(overrides: Partial<ReceiptExtension> = {}): Rece
         executables: [{ path: "/usr/bin/git", sha256: "d".repeat(64) }],
         exit_code: 0,
         signal: null,
-        stdout: { sha256: `sha256:${"1".repeat(64)}`, total_bytes: 2_000_000, captured_bytes: 1_048_576, truncated: true },
+        stdout: {
+          sha256: `sha256:${"1".repeat(64)}`,
+          total_bytes: 2_000_000,
+          captured_bytes: 1_048_576,
+          truncated: true,
+        },
         stderr: { sha256: `sha256:${HASH_EMPTY}`, total_bytes: 0, captured_bytes: 0, truncated: false },
         started_at: "2026-06-01T12:00:00.000Z",
         ended_at: "2026-06-01T12:00:01.250Z",

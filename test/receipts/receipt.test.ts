@@ -7,6 +7,7 @@ import * as v from "valibot";
 import {
   buildReceipt,
   createApproval,
+  type ExecutedCommand,
   ExecutionReceiptSchema,
   RECEIPT_TYP,
   signReceipt,
@@ -21,7 +22,8 @@ const bob = await testKey("bob");
 const { receipt, extension } = sampleReceipt();
 const signed = await signReceipt(receipt, extension, alice.signing);
 
-const b64 = (value: unknown) => Buffer.from(typeof value === "string" ? value : JSON.stringify(value)).toString("base64url");
+const b64 = (value: unknown) =>
+  Buffer.from(typeof value === "string" ? value : JSON.stringify(value)).toString("base64url");
 const unb64 = (part: string) => JSON.parse(Buffer.from(part, "base64url").toString("utf8"));
 const parts = (jws: string) => jws.split(".") as [string, string, string];
 
@@ -38,7 +40,8 @@ async function reasonOf(jws: string, keys: Map<string, CryptoKey> = alice.truste
 
 /** A JWS signed by `key` over exactly these header and payload bytes. */
 async function handSigned(header: Record<string, unknown>, payload: unknown, key: TestKey = alice): Promise<string> {
-  const bytes = typeof payload === "string" ? new TextEncoder().encode(payload) : new TextEncoder().encode(JSON.stringify(payload));
+  const bytes =
+    typeof payload === "string" ? new TextEncoder().encode(payload) : new TextEncoder().encode(JSON.stringify(payload));
   return new CompactSign(bytes).setProtectedHeader(header as { alg: string }).sign(key.signing.privateKey);
 }
 
@@ -63,12 +66,21 @@ function changed(value: unknown): unknown {
 describe("sign and verify", () => {
   test("round trip: the receipt, the extension and the signer come back", async () => {
     const verified = await verifyReceipt(signed, alice.trusted);
-    expect(verified).toEqual({ receipt: { ...receipt, signing_key_id: alice.signing.kid }, extension, kid: alice.signing.kid });
+    expect(verified).toEqual({
+      receipt: { ...receipt, signing_key_id: alice.signing.kid },
+      extension,
+      kid: alice.signing.kid,
+    });
   });
 
   test("layout: EdDSA, typ and kid in the protected header, the extension under `tollgate`, a CSC receipt as payload", () => {
     const [header, payload] = parts(signed);
-    expect(unb64(header)).toEqual({ alg: "EdDSA", typ: "csc-receipt+jws", kid: alice.signing.kid, tollgate: extension });
+    expect(unb64(header)).toEqual({
+      alg: "EdDSA",
+      typ: "csc-receipt+jws",
+      kid: alice.signing.kid,
+      tollgate: extension,
+    });
     const document = unb64(payload);
     expect(v.safeParse(ExecutionReceiptSchema, document).success).toBe(true);
     expect(document.signing_key_id).toBe(alice.signing.kid);
@@ -91,27 +103,31 @@ describe("sign and verify", () => {
   });
 
   test("a command killed by a signal: top-level exit code is 128 + the signal number", () => {
-    const [first] = sampleExtension().commands;
-    const killed = { ...first, status: "timed_out", exit_code: null, signal: "SIGKILL" } as typeof first;
+    const first = sampleExtension().commands[0] as ExecutedCommand;
+    const killed: ExecutedCommand = { ...first, status: "timed_out", exit_code: null, signal: "SIGKILL" };
     const derived = buildReceipt(sampleFacts(), sampleExtension({ commands: [killed] }));
     expect(derived.exit_code).toBe(137);
     expect(derived.failed_command_id).toBe("cmd_1");
   });
 
   test("RFC 9864's alg Ed25519 verifies too", async () => {
-    expect(await reasonOf(await handSigned(receiptHeader({ alg: "Ed25519" }), receipt_with_kid()))).toBe("VALID");
+    expect(await reasonOf(await handSigned(receiptHeader({ alg: "Ed25519" }), receiptWithKid()))).toBe("VALID");
   });
 
   test("signReceipt refuses a receipt that disagrees with its extension or its schema", async () => {
-    await expect(signReceipt({ ...receipt, exit_code: 0 }, extension, alice.signing)).rejects.toThrow(/inconsistent.*exit_code/);
-    await expect(signReceipt({ ...receipt, status: "success" }, extension, alice.signing)).rejects.toThrow(/status success/);
+    await expect(signReceipt({ ...receipt, exit_code: 0 }, extension, alice.signing)).rejects.toThrow(
+      /inconsistent.*exit_code/,
+    );
+    await expect(signReceipt({ ...receipt, status: "success" }, extension, alice.signing)).rejects.toThrow(
+      /status success/,
+    );
     await expect(signReceipt({ ...receipt, contract_sha256: "xyz" }, extension, alice.signing)).rejects.toThrow(
       /invalid receipt: receipt.contract_sha256/,
     );
   });
 });
 
-function receipt_with_kid() {
+function receiptWithKid() {
   return { ...receipt, signing_key_id: alice.signing.kid };
 }
 
@@ -144,7 +160,9 @@ describe("tampering", () => {
     expect(await reasonOf(`${b64(receiptHeader({ kid: bob.signing.kid }))}.${payload}.${signature}`, both)).toBe(
       "SIGNATURE_INVALID",
     );
-    expect(await reasonOf(`${b64(receiptHeader({ kid: "x".repeat(43) }))}.${payload}.${signature}`)).toBe("KID_UNKNOWN");
+    expect(await reasonOf(`${b64(receiptHeader({ kid: "x".repeat(43) }))}.${payload}.${signature}`)).toBe(
+      "KID_UNKNOWN",
+    );
     const noKid = Object.fromEntries(Object.entries(receiptHeader()).filter(([name]) => name !== "kid"));
     expect(await reasonOf(`${b64(noKid)}.${payload}.${signature}`)).toBe("KID_UNKNOWN");
   });
@@ -158,7 +176,7 @@ describe("tampering", () => {
 
 describe("algorithms and keys", () => {
   test('alg "none" with an empty signature: ALG_NOT_ALLOWED', async () => {
-    const token = `${b64(receiptHeader({ alg: "none" }))}.${b64(receipt_with_kid())}.`;
+    const token = `${b64(receiptHeader({ alg: "none" }))}.${b64(receiptWithKid())}.`;
     expect(await reasonOf(token)).toBe("ALG_NOT_ALLOWED");
   });
 
@@ -166,7 +184,7 @@ describe("algorithms and keys", () => {
     const pem = readFileSync(join(alice.dir, `${alice.signing.kid}.pub.pem`));
     const x = alice.publicJwk.x as string;
     for (const secret of [Buffer.from(x, "base64url"), Buffer.from(x), pem]) {
-      const input = `${b64(receiptHeader({ alg: "HS256" }))}.${b64(receipt_with_kid())}`;
+      const input = `${b64(receiptHeader({ alg: "HS256" }))}.${b64(receiptWithKid())}`;
       const mac = createHmac("sha256", secret).update(input).digest("base64url");
       expect(await reasonOf(`${input}.${mac}`)).toBe("ALG_NOT_ALLOWED");
     }
@@ -174,7 +192,7 @@ describe("algorithms and keys", () => {
 
   test("RS256 and ES256 are not allowed either", async () => {
     for (const alg of ["RS256", "ES256", "PS256", "HS512"]) {
-      expect(await reasonOf(`${b64(receiptHeader({ alg }))}.${b64(receipt_with_kid())}.c2ln`)).toBe("ALG_NOT_ALLOWED");
+      expect(await reasonOf(`${b64(receiptHeader({ alg }))}.${b64(receiptWithKid())}.c2ln`)).toBe("ALG_NOT_ALLOWED");
     }
   });
 
@@ -184,7 +202,7 @@ describe("algorithms and keys", () => {
   });
 
   test("signed by key B, naming trusted key A: SIGNATURE_INVALID (the kid is a hint, not an authority)", async () => {
-    const forged = await handSigned(receiptHeader({ kid: alice.signing.kid }), receipt_with_kid(), bob);
+    const forged = await handSigned(receiptHeader({ kid: alice.signing.kid }), receiptWithKid(), bob);
     expect(await reasonOf(forged)).toBe("SIGNATURE_INVALID");
     expect(await reasonOf(forged, new Map([...alice.trusted, ...bob.trusted]))).toBe("SIGNATURE_INVALID");
   });
@@ -224,36 +242,36 @@ describe("malformed tokens", () => {
 
 describe("documents, checked after the signature", () => {
   test("a signed payload that breaks the CSC schema: SCHEMA_INVALID naming the field", async () => {
-    const jws = await handSigned(receiptHeader(), { ...receipt_with_kid(), status: "crashed" });
+    const jws = await handSigned(receiptHeader(), { ...receiptWithKid(), status: "crashed" });
     await expect(verifyReceipt(jws, alice.trusted)).rejects.toThrow("SCHEMA_INVALID: payload.status");
-    const unknown = await handSigned(receiptHeader(), { ...receipt_with_kid(), signature: "abc" });
+    const unknown = await handSigned(receiptHeader(), { ...receiptWithKid(), signature: "abc" });
     await expect(verifyReceipt(unknown, alice.trusted)).rejects.toThrow("SCHEMA_INVALID: payload.signature");
   });
 
   test("the same schema-invalid payload unsigned by a trusted key fails on the signature first", async () => {
-    const jws = await handSigned(receiptHeader(), { ...receipt_with_kid(), status: "crashed" }, bob);
+    const jws = await handSigned(receiptHeader(), { ...receiptWithKid(), status: "crashed" }, bob);
     expect(await reasonOf(jws)).toBe("SIGNATURE_INVALID");
   });
 
   test("a signed header whose extension is missing or invalid: SCHEMA_INVALID naming the field", async () => {
     const missing = Object.fromEntries(Object.entries(receiptHeader()).filter(([name]) => name !== "tollgate"));
-    await expect(verifyReceipt(await handSigned(missing, receipt_with_kid()), alice.trusted)).rejects.toThrow(
+    await expect(verifyReceipt(await handSigned(missing, receiptWithKid()), alice.trusted)).rejects.toThrow(
       "SCHEMA_INVALID: header.tollgate",
     );
     const bad = receiptHeader({ tollgate: { ...extension, commands: [{ id: "cmd_1", status: "success" }] } });
-    await expect(verifyReceipt(await handSigned(bad, receipt_with_kid()), alice.trusted)).rejects.toThrow(
+    await expect(verifyReceipt(await handSigned(bad, receiptWithKid()), alice.trusted)).rejects.toThrow(
       "SCHEMA_INVALID: header.tollgate.commands.0",
     );
   });
 
   test("payload and extension disagree, or the payload names another signer: RECEIPT_INCONSISTENT", async () => {
-    expect(await reasonOf(await handSigned(receiptHeader(), { ...receipt_with_kid(), exit_code: 0 }))).toBe(
+    expect(await reasonOf(await handSigned(receiptHeader(), { ...receiptWithKid(), exit_code: 0 }))).toBe(
       "RECEIPT_INCONSISTENT",
     );
     expect(await reasonOf(await handSigned(receiptHeader(), { ...receipt, signing_key_id: bob.signing.kid }))).toBe(
       "RECEIPT_INCONSISTENT",
     );
-    expect(await reasonOf(await handSigned(receiptHeader(), { ...receipt_with_kid(), status: "success" }))).toBe(
+    expect(await reasonOf(await handSigned(receiptHeader(), { ...receiptWithKid(), status: "success" }))).toBe(
       "RECEIPT_INCONSISTENT",
     );
   });
@@ -314,6 +332,8 @@ describe("CSC receipt conformance fixtures", () => {
       const result = v.safeParse(ExecutionReceiptSchema, { ...input, [field]: undefined });
       expect(result.issues?.map((issue) => v.getDotPath(issue))).toEqual([field]);
     }
-    expect(v.safeParse(ExecutionReceiptSchema, { ...input, status: "blocked", exit_code: undefined }).success).toBe(true);
+    expect(v.safeParse(ExecutionReceiptSchema, { ...input, status: "blocked", exit_code: undefined }).success).toBe(
+      true,
+    );
   });
 });
