@@ -1,0 +1,173 @@
+import { describe, expect, test } from "bun:test";
+import { evaluate, inlineCodeForm, stdinProgram } from "../../src/sandbox/index.ts";
+import { command, contract, options, policy } from "./fixtures.ts";
+
+/** Each is inline code: program text in argv, or a program run that the policy never checked. */
+const INLINE: string[][] = [
+  ["python3", "-c", "print(1)"],
+  ["python3", "-I", "-c", "print(1)"],
+  ["python3", "-Ic", "print(1)"],
+  ["python3", "-W", "ignore", "-c", "x"],
+  ["python", "-c", "x"],
+  ["/usr/bin/python3.11", "-c", "x"],
+  ["pypy3", "-c", "x"],
+  ["node", "--eval", "x"],
+  ["node", "--eval=x"],
+  ["node", "-e", "x"],
+  ["node", "-p", "x"],
+  ["node", "--print", "x"],
+  ["node", "--no-warnings", "-pe", "x"],
+  ["nodejs", "-e", "x"],
+  ["bash", "-lc", "x"],
+  ["bash", "-c", "x"],
+  ["bash", "-xc", "x"],
+  ["bash", "-ec", "x"],
+  ["bash", "-o", "pipefail", "-c", "x"],
+  ["bash", "+x", "-c", "x"],
+  ["sh", "-c", "x"],
+  ["dash", "-c", "x"],
+  ["zsh", "-c", "x"],
+  ["fish", "--command", "x"],
+  ["env", "sh", "-c", "x"],
+  ["env", "-i", "bash", "-c", "x"],
+  ["env", "-u", "HOME", "FOO=1", "sh", "-c", "x"],
+  ["env", "-S", "sh -c x"],
+  ["/usr/bin/env", "python3", "-c", "x"],
+  ["nice", "-n", "5", "sh", "-c", "x"],
+  ["timeout", "-s", "KILL", "10", "python3", "-c", "x"],
+  ["nohup", "sh", "-c", "x"],
+  ["sudo", "-u", "root", "sh", "-c", "x"],
+  ["stdbuf", "-o", "L", "sh", "-c", "x"],
+  ["busybox", "sh", "-c", "x"],
+  ["timeout", "5", "env", "nice", "bash", "-c", "x"],
+  ["flock", "/tmp/lock", "-c", "x"],
+  ["xargs", "sh"],
+  ["xargs", "-n", "1", "python3"],
+  ["xargs", "sh", "-c", "x"],
+  ["find", ".", "-exec", "rm", "{}", ";"],
+  ["find", ".", "-execdir", "x", "{}", "+"],
+  ["find", ".", "-ok", "x", ";"],
+  ["git", "-c", "alias.x=!sh -c evil", "x"],
+  ["git", "-c", "core.sshCommand=evil", "fetch"],
+  ["git", "-c", "core.pager=evil", "log"],
+  ["git", "-c", "core.editor=evil", "commit"],
+  ["git", "-c", "core.fsmonitor=evil", "status"],
+  ["git", "-c", "diff.external=evil", "diff"],
+  ["git", "-c", "filter.x.clean=evil", "add", "."],
+  ["git", "-c", "credential.helper=!evil", "fetch"],
+  ["git", "--config-env=core.pager=EVIL", "log"],
+  ["git", "--exec-path=/tmp/evil", "status"],
+  ["git", "rebase", "-x", "evil", "main"],
+  ["git", "rebase", "--exec=evil", "main"],
+  ["git", "bisect", "run", "evil"],
+  ["git", "submodule", "foreach", "evil"],
+  ["git", "filter-branch", "--tree-filter", "evil"],
+  ["git", "clone", "--upload-pack=evil", "repo"],
+  ["git", "config", "alias.x", "!evil"],
+  ["perl", "-e", "x"],
+  ["perl", "-le", "x"],
+  ["perl", "-ne", "x"],
+  ["perl", "-E", "x"],
+  ["ruby", "-e", "x"],
+  ["ruby", "-rjson", "-e", "x"],
+  ["deno", "eval", "x"],
+  ["bun", "-e", "x"],
+  ["bun", "--eval", "x"],
+  ["php", "-r", "x"],
+  ["lua", "-e", "x"],
+  ["Rscript", "-e", "x"],
+  ["pwsh", "-Command", "x"],
+  ["npx", "-c", "x"],
+  ["npm", "exec", "-c", "x"],
+  ["watch", "ls"],
+  ["awk", 'BEGIN { system("sh") }'],
+  ["awk", '{ print | "sh" }'],
+  ["gawk", "-F:", '{ "id" | getline x }'],
+];
+
+/** Harmless look-alikes: the flag belongs to a script, a module or another program. */
+const HARMLESS: string[][] = [
+  ["python3", "script.py", "-c"],
+  ["python3", "-m", "pytest", "-c", "pytest.ini"],
+  ["python3", "-W", "c", "script.py"],
+  ["bash", "script.sh", "-c"],
+  ["sh", "-e", "script.sh"],
+  ["node", "--version"],
+  ["node", "app.js"],
+  ["git", "status"],
+  ["git", "-C", "/workspace", "log", "-c"],
+  ["git", "-c", "user.name=x", "commit", "-m", "m"],
+  ["git", "rebase", "main"],
+  ["grep", "-c", "sh", "file"],
+  ["awk", "{ print $1 }"],
+  ["awk", "-f", "prog.awk"],
+  ["find", ".", "-name", "*.ts"],
+  ["env"],
+  ["timeout", "10", "git", "status"],
+  ["xargs", "grep", "-l", "TODO"],
+  ["perl", "-ie", "script.pl"],
+  ["deno", "run", "main.ts"],
+  ["cat", "-e", "file"],
+];
+
+describe("inline-code forms", () => {
+  for (const argv of INLINE) {
+    test(`recognised: ${JSON.stringify(argv)}`, () => {
+      expect(inlineCodeForm(argv)).toBeString();
+    });
+  }
+  for (const argv of HARMLESS) {
+    test(`not inline code: ${JSON.stringify(argv)}`, () => {
+      expect(inlineCodeForm(argv)).toBeUndefined();
+    });
+  }
+
+  test("the form is named in words (program and flag)", () => {
+    expect(inlineCodeForm(["python3", "-I", "-c", "x"])).toBe("python3 -c");
+    expect(inlineCodeForm(["env", "-i", "bash", "-xc", "x"])).toBe("bash -c");
+    expect(inlineCodeForm(["find", ".", "-exec", "x"])).toBe("find -exec");
+    expect(inlineCodeForm(["git", "-c", "alias.x=!sh", "x"])).toBe("git -c alias.x=!sh");
+  });
+
+  const allowAll = { allow_commands: ["python3", "sh", "env", "find", "git", "xargs", "node", "rm", "bash", "cat"] };
+  for (const argv of [
+    ["python3", "-I", "-c", "x"],
+    ["env", "-i", "bash", "-c", "x"],
+    ["find", ".", "-exec", "rm", "{}", ";"],
+    ["git", "-c", "core.pager=cat", "log"],
+  ]) {
+    test(`denied by default, allowed with tollgate.allow_inline_code: ${JSON.stringify(argv)}`, () => {
+      const c = contract([command({ exec: { argv } })]);
+      const denied = evaluate(c, policy(allowAll), options());
+      expect(denied.decision.decision).toBe("deny");
+      expect(denied.decision.reason_codes).toEqual(["INLINE_CODE_DENIED"]);
+      const allowed = evaluate(c, policy({ ...allowAll, tollgate: { allow_inline_code: true } }), options());
+      expect(allowed.decision.reason_codes).toEqual(["ALLOW"]);
+    });
+  }
+});
+
+describe("a pipeline feeding an interpreter", () => {
+  test("curl ... | sh, | python3 -, | bash -s are programs from stdin", () => {
+    expect(stdinProgram(["sh"])).toBe("sh");
+    expect(stdinProgram(["bash", "-s", "--", "arg"])).toBe("bash");
+    expect(stdinProgram(["python3", "-"])).toBe("python3");
+    expect(stdinProgram(["env", "node"])).toBe("node");
+  });
+
+  test("an interpreter given a script file, and non-interpreters, are not", () => {
+    expect(stdinProgram(["python3", "filter.py"])).toBeUndefined();
+    expect(stdinProgram(["jq", ".name"])).toBeUndefined();
+    expect(stdinProgram(["grep", "x"])).toBeUndefined();
+  });
+
+  test("PIPELINE_STDIN_PROGRAM only after the first segment, and lifted by allow_inline_code", () => {
+    const pipe = (...segments: string[][]) =>
+      contract([command({ exec: undefined, pipeline: { segments: segments.map((argv) => ({ argv })) } })]);
+    const curlSh = pipe(["cat", "/workspace/install.sh"], ["sh"]);
+    expect(evaluate(curlSh, policy(), options()).decision.reason_codes).toEqual(["PIPELINE_STDIN_PROGRAM"]);
+    const allowed = policy({ tollgate: { allow_inline_code: true } });
+    expect(evaluate(curlSh, allowed, options()).decision.decision).toBe("allow");
+    expect(evaluate(pipe(["sh", "script.sh"], ["cat"]), policy(), options()).decision.decision).toBe("allow");
+  });
+});
