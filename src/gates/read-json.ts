@@ -25,6 +25,7 @@ export function checkShape<S extends v.GenericSchema>(tool: string, data: unknow
   if (result.success) return result.output;
   const issue = result.issues[0];
   const at = v.getDotPath(issue);
+  if (at && issue.received === "undefined") throw new ParseError(tool, `${at}: missing`);
   throw new ParseError(tool, `${at ? `${at}: ` : ""}${issue.message}, got ${issue.received}`);
 }
 

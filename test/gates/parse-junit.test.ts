@@ -133,6 +133,8 @@ const text = fc
   .string({ minLength: 1, maxLength: 12 })
   .filter((value) => value.trim() === value && value !== "true" && [...value].every((char) => char >= " "));
 
+const relativeFile = fc.stringMatching(/^[a-z][a-z0-9_-]{0,8}(\/[a-z0-9_-]{1,8}){0,3}\.(ts|py)$/);
+
 type Generated = { name: string; file?: string; line?: number; outcome: TestCaseResult["outcome"]; message?: string };
 
 function escapeXml(value: string): string {
@@ -154,7 +156,7 @@ function renderCase(item: TestCaseResult): string {
 describe("JUnit property: render a run, parse it back", () => {
   const testCase = fc.record({
     name: text,
-    file: fc.option(text, { nil: undefined }),
+    file: fc.option(relativeFile, { nil: undefined }),
     line: fc.option(fc.integer({ min: 1, max: 9999 }), { nil: undefined }),
     outcome: fc.constantFrom("passed", "failed", "error", "skipped" as const),
     message: fc.option(text, { nil: undefined }),
