@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { isAbsolute, join } from "node:path";
 import { canonicalJson, type PipelineResult, sha256Hex, TollgateError } from "../core/index.ts";
@@ -198,6 +198,9 @@ function validatePlan(plan: CommandPlan): void {
   for (const argv of plan.segments) {
     if (!isAbsolute(argv[0] as string))
       throw new SandboxError(`refused before launch: ${argv[0]} is not an absolute path`);
+  }
+  if (!existsSync(plan.cwd) || !statSync(plan.cwd).isDirectory()) {
+    throw new SandboxError(`refused before launch: cwd ${plan.cwd} is not an existing folder`);
   }
   const badName = Object.keys(plan.env).find((name) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name));
   if (badName !== undefined)

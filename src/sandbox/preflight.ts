@@ -25,6 +25,8 @@ export interface PreflightInputs {
   maxUserNamespaces?: string;
   unprivilegedUsernsClone?: string;
   apparmorRestrictUserns?: string;
+  /** The caller's uid: root may create user namespaces even where unprivileged users may not. */
+  uid?: number | undefined;
   /** Start a test sandbox (default). The executor skips it: its real launch fails closed the same way. */
   probe?: boolean;
 }
@@ -70,7 +72,8 @@ export async function hardenedPreflight(inputs: PreflightInputs = {}): Promise<P
     };
   }
   const clone = inputs.unprivilegedUsernsClone ?? readProc(PROC.unprivilegedUsernsClone);
-  if (clone?.trim() === "0" && process.getuid?.() !== 0) {
+  const uid = "uid" in inputs ? inputs.uid : process.getuid?.();
+  if (clone?.trim() === "0" && uid !== 0) {
     return {
       ok: false,
       reason: "unprivileged user namespaces are disabled (kernel.unprivileged_userns_clone = 0)",
