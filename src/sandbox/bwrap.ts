@@ -21,7 +21,7 @@ export interface HardenedRun {
 }
 
 /** The host as the argv builder sees it, read from the real file system. */
-export function realHost(prlimit: string, staged: Record<string, string>, hidden?: readonly string[]): HostInfo {
+export function realHost(prlimit: string, staged: Record<string, string>, hidden: readonly string[]): HostInfo {
   return {
     prlimit,
     realpath: (path) => {
@@ -45,10 +45,15 @@ export function realHost(prlimit: string, staged: Record<string, string>, hidden
         return undefined;
       }
     },
-    hidden: hidden ?? [userConfigDir(), projectStateDir(findProjectRoot())],
+    hidden,
     staged,
     statusFd: STATUS_FD,
   };
+}
+
+/** tollgate's own folders: the user's keys and config, the state of the command's project and of the caller's. */
+export function tollgateFolders(cwd: string): string[] {
+  return [userConfigDir(), projectStateDir(findProjectRoot(cwd)), projectStateDir(findProjectRoot())];
 }
 
 /** bwrap reads its arguments from fd 3 (never on a command line other users can read) and reports to fd 4. */

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, 
 import { tmpdir } from "node:os";
 import { isAbsolute, join } from "node:path";
 import { canonicalJson, type PipelineResult, sha256Hex, TollgateError } from "../core/index.ts";
-import { launchHardened, prepareWritePaths, realHost } from "./bwrap.ts";
+import { launchHardened, prepareWritePaths, realHost, tollgateFolders } from "./bwrap.ts";
 import { SandboxError } from "./bwrap-args.ts";
 import { launchLocal } from "./local.ts";
 import type { CommandOutcome, CommandPlan, ExecutedFile, ExecutionMode, ExecutionOutcome } from "./plan.ts";
@@ -93,7 +93,7 @@ async function runCommand(
     const launch = await launchHardened(
       plan,
       tools.bwrap,
-      realHost(tools.prlimit, staged, options.hidden),
+      realHost(tools.prlimit, staged, options.hidden ?? tollgateFolders(plan.cwd)),
       stagingDir,
       options.graceMs,
     );
