@@ -12,7 +12,6 @@
  */
 import { constants } from "node:os";
 import * as v from "valibot";
-import { canonicalJson } from "../core/index.ts";
 import { RECEIPT_TYP, signJws, verifyJws } from "./jws.ts";
 import type { SigningKey, TrustedKeys } from "./keys.ts";
 import { VerificationError } from "./reasons.ts";
@@ -193,12 +192,18 @@ function statusFits(status: ExecutionReceipt["status"], extension: ReceiptExtens
   }
 }
 
+/** Equality of the derived fields' values: primitives, absent, or arrays of strings. */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, i) => item === b[i]);
+  return (a ?? null) === (b ?? null);
+}
+
 /** Where the payload disagrees with the extension (or the signer), or undefined. */
 function inconsistency(receipt: ExecutionReceipt, extension: ReceiptExtension, kid: string): string | undefined {
   const expected: Partial<ExecutionReceipt> = { ...receiptFieldsFrom(extension), signing_key_id: kid };
   for (const [field, value] of Object.entries(expected)) {
     const actual = receipt[field as keyof ExecutionReceipt];
-    if (canonicalJson(actual ?? null) !== canonicalJson(value ?? null)) {
+    if (!sameValue(actual, value)) {
       return `${field} is ${JSON.stringify(actual ?? null)}; the tollgate extension says ${JSON.stringify(value ?? null)}`;
     }
   }
