@@ -18,6 +18,7 @@ import {
 } from "../core/index.ts";
 import { createApproval } from "./approval.ts";
 import { parseApprovalDuration } from "./duration.ts";
+import { RECEIPT_TYP } from "./jws.ts";
 import {
   generateKey,
   type KeyRecord,
@@ -199,10 +200,10 @@ function decodeUnverified(
   });
   const isObject = (value: unknown): value is Record<string, unknown> =>
     typeof value === "object" && value !== null && !Array.isArray(value);
-  if (!isObject(header) || !isObject(payload)) {
+  if (!isObject(header) || !isObject(payload) || header.typ !== RECEIPT_TYP) {
     throw new UserError(
       "RECEIPT_UNREADABLE",
-      `${path} is not a receipt (a compact JWS with a JSON header and payload)`,
+      `${path} is not a receipt (a compact JWS with a JSON header and payload, typ ${RECEIPT_TYP})`,
     );
   }
   return { header, payload };
