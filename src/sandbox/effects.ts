@@ -98,12 +98,27 @@ function stronger(a: EffectType, b: EffectType | undefined): EffectType {
   return b !== undefined && SEVERITY[b] > SEVERITY[a] ? b : a;
 }
 
-/** The effect type the command is judged to have: its proposed one, or a stronger one it shows. */
-export function classifyEffect(command: ContractCommand): EffectType {
-  let effect = command.proposed_effect_type;
-  for (const argv of segmentsOf(command)) {
-    for (const link of commandChain(argv)) effect = stronger(effect, argvEffect(link));
+/** The strongest effect the program of `argv` (or anything it wraps) shows, if any. */
+export function programEffect(argv: readonly string[]): EffectType | undefined {
+  let effect: EffectType | undefined;
+  for (const link of commandChain(argv)) {
+    const shown = argvEffect(link);
+    if (shown !== undefined) effect = effect === undefined ? shown : stronger(effect, shown);
   }
+  return effect;
+}
+
+/**
+ * The effect type the command is judged to have: its proposed one, or a
+ * stronger one it shows. `programEffects` (one per segment) may be given when
+ * already known.
+ */
+export function classifyEffect(
+  command: ContractCommand,
+  programEffects: readonly (EffectType | undefined)[] = segmentsOf(command).map(programEffect),
+): EffectType {
+  let effect = command.proposed_effect_type;
+  for (const shown of programEffects) effect = stronger(effect, shown);
   if (command.secret_refs.length > 0) effect = stronger(effect, "touch_secrets");
   if (command.network !== "deny") effect = stronger(effect, "fetch_external");
   if (command.write_paths.length > 0) effect = stronger(effect, "transform_local");

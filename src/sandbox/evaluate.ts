@@ -7,11 +7,11 @@
 import type { CommandContract, ContractCommand } from "./contract.ts";
 import { segmentsOf } from "./contract.ts";
 import type { DecisionKind, PolicyDecision } from "./decision.ts";
-import { classifyEffect } from "./effects.ts";
+import { classifyEffect, programEffect } from "./effects.ts";
 import { type FileSystemView, SYSTEM_EXECUTABLE_DIRS } from "./executable.ts";
 import { contractSha256, policySha256 } from "./hash.ts";
 import { inlineCodeForm, stdinProgram } from "./inline-code.ts";
-import { isUnder, normalisePath, overlaps, scopePath } from "./paths.ts";
+import { isUnder, normalisePath, overlaps, type ScopePath, scopePath } from "./paths.ts";
 import type { CommandPlan, ResourceLimits } from "./plan.ts";
 import type { Policy } from "./policy.ts";
 import { NON_DENYING_CODES, type ReasonCode } from "./reason-codes.ts";
@@ -88,11 +88,30 @@ interface CompiledPolicy {
 }
 
 const compiled = new WeakMap<Policy, WeakMap<FileSystemView, CompiledPolicy>>();
+const scopes = new WeakMap<FileSystemView, Map<string, ScopePath>>();
+const MAX_CACHED_SCOPES = 10_000;
+
+/** `scopePath` with symlinks resolved through `fs`; cached per file-system view (both are pure for it). */
+function realScope(raw: string, fs: FileSystemView): ScopePath {
+  let cache = scopes.get(fs);
+  if (!cache) {
+    cache = new Map();
+    scopes.set(fs, cache);
+  }
+  let scoped = cache.get(raw);
+  if (!scoped) {
+    scoped = scopePath(raw);
+    if (scoped.ok) scoped = { ok: true, path: fs.realPath(scoped.path) };
+    if (cache.size >= MAX_CACHED_SCOPES) cache.clear();
+    cache.set(raw, scoped);
+  }
+  return scoped;
+}
 
 function realPrefixes(paths: readonly string[], fs: FileSystemView): string[] {
   return paths.flatMap((raw) => {
-    const scoped = scopePath(raw);
-    return scoped.ok ? [fs.realPath(scoped.path)] : [];
+    const scoped = realScope(raw, fs);
+    return scoped.ok ? [scoped.path] : [];
   });
 }
 
@@ -135,12 +154,43 @@ function compile(policy: Policy, fs: FileSystemView): CompiledPolicy {
  */
 export function matchesDenyPrefix(argv: readonly string[], prefix: readonly string[]): boolean {
   if (programName(argv[0] ?? "") !== programName(prefix[0] ?? "")) return false;
-  const end = argv.indexOf("--");
-  const options = argv.slice(1, end === -1 ? undefined : end);
-  return prefix.slice(1).every((word) => options.includes(word));
+  let end = argv.indexOf("--");
+  if (end === -1) end = argv.length;
+  for (let w = 1; w < prefix.length; w++) {
+    const at = argv.indexOf(prefix[w] as string, 1);
+    if (at === -1 || at >= end) return false;
+  }
+  return true;
 }
 
 const list = (items: Iterable<string>) => `[${[...items].join(", ")}]`;
+
+/** What an argv is, whatever the policy: its wrapper chain, inline code, stdin program, effect. */
+interface ArgvFacts {
+  chain: readonly (readonly string[])[];
+  names: readonly string[];
+  inline: string | undefined;
+  stdinProgram: string | undefined;
+  effect: EffectType | undefined;
+}
+
+const argvFacts = new WeakMap<readonly string[], ArgvFacts>();
+
+/** Memoised for frozen argv arrays (a loaded contract's): they cannot change. */
+function factsOf(argv: readonly string[]): ArgvFacts {
+  const cached = argvFacts.get(argv);
+  if (cached) return cached;
+  const chain = commandChain(argv);
+  const facts: ArgvFacts = {
+    chain,
+    names: chain.map((link) => programName(link[0] ?? "")),
+    inline: inlineCodeForm(argv),
+    stdinProgram: stdinProgram(argv),
+    effect: programEffect(argv),
+  };
+  if (Object.isFrozen(argv)) argvFacts.set(argv, facts);
+  return facts;
+}
 
 interface Context {
   policy: Policy;
@@ -158,15 +208,22 @@ interface CommandOutcome {
   writePaths: string[];
 }
 
-function checkPrograms(command: ContractCommand, ctx: Context, add: (code: ReasonCode, text: string) => void) {
+function checkPrograms(
+  command: ContractCommand,
+  segments: readonly (readonly string[])[],
+  ctx: Context,
+  add: (code: ReasonCode, text: string) => void,
+) {
   const { p, options } = ctx;
-  const segments = segmentsOf(command);
   const executables: string[] = [];
-  for (const [index, argv] of segments.entries()) {
+  for (let index = 0; index < segments.length; index++) {
+    const argv = segments[index] as readonly string[];
     const where =
       segments.length > 1 ? `command ${command.id} (pipeline segment ${index + 1})` : `command ${command.id}`;
-    for (const link of commandChain(argv)) {
-      const name = programName(link[0] ?? "");
+    const facts = factsOf(argv);
+    for (let link = 0; link < facts.chain.length; link++) {
+      const linkArgv = facts.chain[link] as readonly string[];
+      const name = facts.names[link] as string;
       if (!p.allow.has(name)) {
         add(
           "COMMAND_NOT_ALLOWED",
@@ -174,7 +231,7 @@ function checkPrograms(command: ContractCommand, ctx: Context, add: (code: Reaso
         );
       }
       for (const prefix of p.deny) {
-        if (matchesDenyPrefix(link, prefix)) {
+        if (matchesDenyPrefix(linkArgv, prefix)) {
           add(
             "ARGV_PREFIX_DENIED",
             `${where}: argv matches the denied prefix ${JSON.stringify(prefix)}; drop that form`,
@@ -183,14 +240,14 @@ function checkPrograms(command: ContractCommand, ctx: Context, add: (code: Reaso
       }
     }
     if (ctx.policy.tollgate?.allow_inline_code !== true) {
-      const form = inlineCodeForm(argv);
+      const form = facts.inline;
       if (form) {
         add(
           "INLINE_CODE_DENIED",
           `${where}: inline code (${form}) is not allowed; write the code to a file in the workspace and run that file`,
         );
       }
-      const interpreter = index > 0 ? stdinProgram(argv) : undefined;
+      const interpreter = index > 0 ? facts.stdinProgram : undefined;
       if (interpreter) {
         add(
           "PIPELINE_STDIN_PROGRAM",
@@ -234,12 +291,12 @@ function checkPaths(
   const { p, options, policy } = ctx;
   const where = `command ${command.id}`;
   const check = (raw: string, field: string, prefixes: readonly string[] | undefined, code: ReasonCode) => {
-    const scoped = scopePath(raw);
+    const scoped = realScope(raw, options.fs);
     if (!scoped.ok) {
       add(scoped.code, `${where}: ${field} ${scoped.problem}`);
-      return [];
+      return undefined;
     }
-    const real = options.fs.realPath(scoped.path);
+    const real = scoped.path;
     if (ctx.protectedPaths.some((dir) => overlaps(real, dir))) {
       add(
         "TOLLGATE_STATE_PROTECTED",
@@ -250,17 +307,33 @@ function checkPaths(
       const from = field === "cwd" ? "allowed_cwd_prefixes" : `allowed_${field.split("_")[0]}_prefixes`;
       add(code, `${where}: ${field} "${raw}" is outside the policy's ${from} ${list(prefixes)}; use a path under one`);
     }
-    return [real];
+    return real;
   };
   const writesForbidden = policy.require_write_paths_empty === true && command.write_paths.length > 0;
   if (writesForbidden) {
     add("WRITE_PATHS_NOT_EMPTY", `${where}: this policy allows no write_paths; remove them and write nothing`);
   }
+  const collect = (
+    raws: readonly string[],
+    field: string,
+    prefixes: readonly string[] | undefined,
+    code: ReasonCode,
+  ) => {
+    const out: string[] = [];
+    for (const raw of raws) {
+      const real = check(raw, field, prefixes, code);
+      if (real !== undefined) out.push(real);
+    }
+    return out;
+  };
   return {
-    cwd: check(command.cwd, "cwd", p.cwd, "CWD_NOT_ALLOWED")[0] ?? "",
-    readPaths: command.read_paths.flatMap((raw) => check(raw, "read_paths", p.read, "READ_SCOPE_DENIED")),
-    writePaths: command.write_paths.flatMap((raw) =>
-      check(raw, "write_paths", writesForbidden ? undefined : p.write, "WRITE_SCOPE_DENIED"),
+    cwd: check(command.cwd, "cwd", p.cwd, "CWD_NOT_ALLOWED") ?? "",
+    readPaths: collect(command.read_paths, "read_paths", p.read, "READ_SCOPE_DENIED"),
+    writePaths: collect(
+      command.write_paths,
+      "write_paths",
+      writesForbidden ? undefined : p.write,
+      "WRITE_SCOPE_DENIED",
     ),
   };
 }
@@ -270,7 +343,8 @@ function checkCommand(command: ContractCommand, ctx: Context): CommandOutcome {
   const findings: Finding[] = [];
   const add = (code: ReasonCode, reason: string) => findings.push({ code, reason });
   const where = `command ${command.id}`;
-  const executables = checkPrograms(command, ctx, add);
+  const segments = segmentsOf(command);
+  const executables = checkPrograms(command, segments, ctx, add);
 
   const proposed = command.proposed_effect_type;
   if (!p.effects.has(proposed)) {
@@ -279,7 +353,10 @@ function checkCommand(command: ContractCommand, ctx: Context): CommandOutcome {
       `${where}: effect type "${proposed}" is not in the policy's allowed_effect_types ${list(p.effects)}`,
     );
   }
-  const classified = classifyEffect(command);
+  const classified = classifyEffect(
+    command,
+    segments.map((argv) => factsOf(argv).effect),
+  );
   if (classified !== proposed) {
     add("EFFECT_RECLASSIFIED", `${where}: proposed as "${proposed}" but what it runs is "${classified}"; declare that`);
     if (!p.effects.has(classified)) {
@@ -329,7 +406,7 @@ function checkCommand(command: ContractCommand, ctx: Context): CommandOutcome {
     }
   }
   const paths = checkPaths(command, ctx, add);
-  const codes = [...new Set(findings.map((finding) => finding.code))];
+  const codes = findings.length === 0 ? [] : [...new Set(findings.map((finding) => finding.code))];
   return {
     result: {
       id: command.id,
@@ -368,12 +445,7 @@ function contractChecks(contract: CommandContract, policy: Policy): Finding[] {
 /** Checks `contract` against `policy`; the decision, per-command results and, unless denied, the plans. */
 export function evaluate(contract: CommandContract, policy: Policy, options: EvaluateOptions): Evaluation {
   const p = compile(policy, options.fs);
-  const writeScopes = contract.commands.flatMap((command) =>
-    command.write_paths.flatMap((raw) => {
-      const scoped = scopePath(raw);
-      return scoped.ok ? [options.fs.realPath(scoped.path)] : [];
-    }),
-  );
+  const writeScopes = contract.commands.flatMap((command) => realPrefixes(command.write_paths, options.fs));
   const ctx: Context = {
     policy,
     p,

@@ -59,12 +59,16 @@ function realPathOf(path: string): string {
 
 /** The real file system, with every answer cached for the life of the object. */
 export function cachingFileSystem(): FileSystemView {
-  const executables = new Map<string, FoundExecutable | undefined>();
+  const executables = new Map<string, Map<string, FoundExecutable | undefined>>();
   const realPaths = new Map<string, string>();
   return {
     findExecutable(arg0, searchPath) {
-      const key = `${searchPath}\0${arg0}`;
-      if (executables.has(key)) return executables.get(key);
+      let onPath = executables.get(searchPath);
+      if (!onPath) {
+        onPath = new Map();
+        executables.set(searchPath, onPath);
+      }
+      if (onPath.has(arg0)) return onPath.get(arg0);
       let found: FoundExecutable | undefined;
       const candidates = arg0.startsWith("/")
         ? [normalisePath(arg0)]
@@ -79,7 +83,7 @@ export function cachingFileSystem(): FileSystemView {
           break;
         }
       }
-      executables.set(key, found);
+      onPath.set(arg0, found);
       return found;
     },
     realPath(path) {

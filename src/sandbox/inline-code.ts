@@ -101,8 +101,20 @@ function scanOptions(name: string, args: readonly string[], rule: OptionRule): S
   return scan;
 }
 
-function ruleFor(name: string, table: readonly [RegExp, OptionRule][]): OptionRule | undefined {
-  return table.find(([pattern]) => pattern.test(name))?.[1];
+const rules = new Map<string, { interpreter?: OptionRule; runner?: OptionRule }>();
+
+/** The option rules of a program name, memoised (few distinct names, many lookups). */
+function rulesOf(name: string): { interpreter?: OptionRule; runner?: OptionRule } {
+  let found = rules.get(name);
+  if (!found) {
+    found = {
+      interpreter: INTERPRETERS.find(([pattern]) => pattern.test(name))?.[1],
+      runner: RUNNERS.find(([pattern]) => pattern.test(name))?.[1],
+    };
+    if (rules.size >= 1000) rules.clear();
+    rules.set(name, found);
+  }
+  return found;
 }
 
 /** git settings and options that make git run a program of the caller's choosing. */
@@ -174,7 +186,8 @@ function programInline(argv: readonly string[]): string | undefined {
   if (name === "git") return gitInline(args);
   if (/^(awk|gawk|mawk|nawk)$/.test(name)) return awkInline(args);
   if (name === "npm" && (args[0] === "exec" || args[0] === "x")) return scanOptions("npm exec", args, NPX).inline;
-  const rule = ruleFor(name, INTERPRETERS) ?? ruleFor(name, RUNNERS);
+  const { interpreter, runner } = rulesOf(name);
+  const rule = interpreter ?? runner;
   const commandString = unwrap(argv)?.commandString;
   if (commandString) return `${name} ${commandString}`;
   return rule && scanOptions(name, args, rule).inline;
@@ -187,7 +200,7 @@ export function inlineCodeForm(argv: readonly string[]): string | undefined {
     const form = programInline(link);
     if (form) return form;
     const outer = chain[index - 1];
-    const interpreter = ruleFor(programName(link[0] ?? ""), INTERPRETERS);
+    const { interpreter } = rulesOf(programName(link[0] ?? ""));
     if (outer && programName(outer[0] ?? "") === "xargs" && interpreter) {
       return `xargs ${programName(link[0] ?? "")} (stdin data become its program operands)`;
     }
@@ -202,7 +215,7 @@ export function inlineCodeForm(argv: readonly string[]): string | undefined {
 export function stdinProgram(argv: readonly string[]): string | undefined {
   const last = commandChain(argv).at(-1) ?? [];
   const name = programName(last[0] ?? "");
-  const rule = ruleFor(name, INTERPRETERS);
+  const rule = rulesOf(name).interpreter;
   if (!rule || name === "deno" || /^(pwsh|powershell)$/.test(name)) return undefined;
   const scan = scanOptions(name, last.slice(1), rule);
   return scan.operand === undefined || scan.operand === "-" || scan.stdinFlag ? name : undefined;

@@ -116,10 +116,10 @@ export function unwrap(argv: readonly string[]): Unwrapped | undefined {
 }
 
 /** argv, then what it wraps, then what that wraps... (each is shorter, so this ends). */
-export function commandChain(argv: readonly string[]): string[][] {
-  const chain = [[...argv]];
+export function commandChain(argv: readonly string[]): (readonly string[])[] {
+  const chain = [argv];
   for (;;) {
-    const inner = unwrap(chain[chain.length - 1] as string[])?.inner;
+    const inner = unwrap(chain[chain.length - 1] as readonly string[])?.inner;
     if (!inner) return chain;
     chain.push(inner);
   }
