@@ -5,7 +5,7 @@
  */
 import { type CommandDef, defineCommand, renderUsage } from "citty";
 import { versionText } from "./core/build-info.ts";
-import { rejectUnknownFlags, resolveCommand } from "./core/cli.ts";
+import { type ResolvedCommand, rejectUnknownFlags, resolveCommand } from "./core/cli.ts";
 import { ExitCode, InterruptedError, isTollgateError, UserError } from "./core/errors.ts";
 import { removePendingTempFiles } from "./core/files.ts";
 import { killActiveChildren } from "./core/process.ts";
@@ -22,6 +22,11 @@ const root = defineCommand({
   },
   subCommands: {
     doctor: () => import("./doctor.ts").then((m) => m.doctorCommand),
+    policy: () => import("./sandbox/commands.ts").then((m) => m.policyCommand),
+    contract: () => import("./sandbox/commands.ts").then((m) => m.contractCommand),
+    keys: () => import("./receipts/commands.ts").then((m) => m.keysCommand),
+    approve: () => import("./receipts/commands.ts").then((m) => m.approveCommand),
+    receipt: () => import("./receipts/commands.ts").then((m) => m.receiptCommand),
     crash: () => import("./crash/commands.ts").then((m) => m.crashCommand),
   },
   run: ({ args }) => {
@@ -46,11 +51,11 @@ async function run(argv: string[]): Promise<number> {
   const separator = resolved.rest.indexOf("--");
   const options = separator === -1 ? resolved.rest : resolved.rest.slice(0, separator);
   if (options.includes("--help") || options.includes("-h")) {
-    await printUsage(resolved.command, resolved.parent, process.stdout);
+    await printUsage(resolved, process.stdout);
     return ExitCode.ok;
   }
   if (!resolved.command.run) {
-    await printUsage(resolved.command, resolved.parent, process.stderr);
+    await printUsage(resolved, process.stderr);
     throw new UserError("NO_COMMAND", `"tollgate ${resolved.path.join(" ")}" needs a subcommand (listed above)`);
   }
   await rejectUnknownFlags(resolved);
@@ -72,8 +77,10 @@ async function run(argv: string[]): Promise<number> {
   return typeof result === "number" ? result : ExitCode.ok;
 }
 
-async function printUsage(command: CommandDef, parent: CommandDef | undefined, stream: NodeJS.WriteStream) {
-  const usage = await renderUsage(command, parent);
+async function printUsage(resolved: ResolvedCommand, stream: NodeJS.WriteStream) {
+  // citty names only the direct parent; usage lines should show the whole path a user types.
+  const parent = resolved.parent && { meta: { name: ["tollgate", ...resolved.path.slice(0, -1)].join(" ") } };
+  const usage = await renderUsage(resolved.command, parent);
   stream.write(`${useColor(stream) ? usage : stripAnsi(usage)}\n`);
 }
 
