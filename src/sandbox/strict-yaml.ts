@@ -26,7 +26,9 @@ export function parseStrictYaml(text: string, what: string): Record<string, unkn
   });
   const duplicate = doc.errors.find((error) => error.code === "DUPLICATE_KEY");
   if (duplicate) {
-    const key = text.slice(duplicate.pos[0], duplicate.pos[1]) || "?";
+    // The error points at the start of the repeated key; read the key's text from there.
+    const token = /^("[^"\n]*"|'[^'\n]*'|[^:\n,{}[\]]*[^\s:,{}[\]])/.exec(text.slice(duplicate.pos[0]))?.[1] ?? "?";
+    const key = /^["']/.test(token) ? token.slice(1, -1) : token;
     const line = text.slice(0, duplicate.pos[0]).split("\n").length;
     throw new UserError(
       "DUPLICATE_KEY",
