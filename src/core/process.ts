@@ -49,6 +49,8 @@ export interface PipelineResult {
 
 const DEFAULT_MAX_STDOUT = 10 * 1024 * 1024;
 const DEFAULT_MAX_STDERR = 1024 * 1024;
+/** How long output may still arrive after a child ended before its pipes are closed. */
+const PIPE_DRAIN_MS = 250;
 
 /** Process groups of running children, killed if tollgate itself is interrupted. */
 const activeGroups = new Set<number>();
@@ -115,7 +117,13 @@ export function runPipeline(segments: readonly PipelineSegment[], options: RunOp
     const timer = setTimeout(() => {
       timedOut = true;
       signalAll("SIGTERM");
-      killTimer = setTimeout(() => signalAll("SIGKILL"), options.graceMs ?? 2000);
+      killTimer = setTimeout(() => {
+        signalAll("SIGKILL");
+        // A process that left the group (setsid) may still hold a pipe open; stop waiting for it.
+        setTimeout(() => {
+          for (const child of children) for (const stream of child.stdio) stream?.destroy();
+        }, PIPE_DRAIN_MS).unref();
+      }, options.graceMs ?? 2000);
     }, options.timeoutMs);
     const finish = () => {
       clearTimeout(timer);
@@ -142,7 +150,14 @@ export function runPipeline(segments: readonly PipelineSegment[], options: RunOp
       });
       // 'exit' fires when the child ends; a grandchild holding the pipes open
       // would delay 'close' forever, so the rest of the group goes first.
-      child.once("exit", () => signalGroup(child.pid, "SIGKILL"));
+      child.once("exit", () => {
+        signalGroup(child.pid, "SIGKILL");
+        // The same for output pipes held by an escaped process after a normal exit.
+        setTimeout(() => {
+          child.stderr?.destroy();
+          if (index === children.length - 1) child.stdout?.destroy();
+        }, PIPE_DRAIN_MS).unref();
+      });
       child.once("close", (exitCode, signal) => {
         results[index] = { exitCode, signal };
         open -= 1;

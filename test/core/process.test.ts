@@ -144,3 +144,15 @@ describe("runPipeline", () => {
     await expect(run).rejects.toThrow(/tollgate-no-such-tool: not found/);
   });
 });
+
+test("a process that leaves the group (setsid) and holds the output pipe cannot keep runProcess waiting", async () => {
+  const marker = "29.1828";
+  const result = await runProcess(["sh", "-c", `setsid sleep ${marker} & echo started`], { env, timeoutMs: 5000 });
+  expect(result.exitCode).toBe(0);
+  expect(result.stdout.text).toBe("started\n");
+  expect(result.durationMs).toBeLessThan(2000);
+  const ps = await runProcess(["ps", "-eo", "pid=,args="], { env, timeoutMs: 5000 });
+  for (const line of ps.stdout.text.split("\n").filter((row) => row.includes(`sleep ${marker}`))) {
+    process.kill(Number.parseInt(line, 10), "SIGKILL");
+  }
+});
