@@ -18,6 +18,7 @@ import {
 } from "../core/index.ts";
 import { createApproval } from "./approval.ts";
 import { parseApprovalDuration } from "./duration.ts";
+import { receiptStatement, signDsse } from "./intoto.ts";
 import { RECEIPT_TYP } from "./jws.ts";
 import {
   generateKey,
@@ -252,9 +253,35 @@ const showReceipt = defineCommand({
   },
 });
 
+const exportReceipt = defineCommand({
+  meta: {
+    name: "export",
+    description:
+      "Print a receipt as an in-toto Statement in a DSSE envelope, signed with --key (the receipt must verify with that key)",
+  },
+  args: {
+    ...receiptArg,
+    format: { type: "enum", options: ["in-toto"], default: "in-toto", description: "in-toto (a DSSE envelope)" },
+    key: { type: "string", description: "Signing key: a kid in the keys folder or a PKCS#8 PEM file", required: true },
+  },
+  async run({ args }) {
+    const jws = readText(args.receipt, "receipt");
+    const key = await loadSigningKey(args.key);
+    try {
+      const verified = await verifyReceipt(jws, new Map([[key.kid, key.publicKey]]));
+      printJson(await signDsse(receiptStatement(verified, jws), key));
+      return ExitCode.ok;
+    } catch (error) {
+      if (!(error instanceof VerificationError)) throw error;
+      process.stderr.write(`INVALID: ${error.message}; only a receipt that verifies with --key is exported\n`);
+      return ExitCode.checkFailed;
+    }
+  },
+});
+
 export const receiptCommand = defineCommand({
-  meta: { name: "receipt", description: "Signed execution receipts: verify offline, show" },
-  subCommands: { verify, show: showReceipt },
+  meta: { name: "receipt", description: "Signed execution receipts: verify offline, show, export as in-toto" },
+  subCommands: { verify, show: showReceipt, export: exportReceipt },
 });
 
 export const approveCommand = defineCommand({

@@ -18,6 +18,14 @@ export {
   verifyApprovals,
 } from "./approval.ts";
 export { MAX_APPROVAL_MS, parseApprovalDuration } from "./duration.ts";
+export {
+  type DsseEnvelope,
+  IN_TOTO_PAYLOAD_TYPE,
+  pae,
+  RECEIPT_PREDICATE_TYPE,
+  receiptStatement,
+  signDsse,
+} from "./intoto.ts";
 export { ALLOWED_ALGS, APPROVAL_TYP, RECEIPT_TYP, SIGNING_ALG } from "./jws.ts";
 export {
   generateKey,

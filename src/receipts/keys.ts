@@ -48,6 +48,8 @@ export type KeyRecord = v.InferOutput<typeof KeyRecordSchema>;
 export interface SigningKey {
   kid: string;
   privateKey: CryptoKey;
+  /** Its public half, to check what this key signed. */
+  publicKey: CryptoKey;
 }
 
 /** Public keys trusted for verification, by kid. */
@@ -143,8 +145,9 @@ export async function loadSigningKey(arg: string, dir: string = keysDir()): Prom
   requireEd25519(key, path);
   const der = key.export({ type: "pkcs8", format: "der" });
   const privateKey = await crypto.subtle.importKey("pkcs8", der, { name: "Ed25519" }, false, ["sign"]);
-  const { kid } = await describePublicKey(createPublicKey(key));
-  return { kid, privateKey };
+  const { jwk } = await describePublicKey(createPublicKey(key));
+  const { kid, key: publicKey } = await publicKeyFromJwk(jwk, path);
+  return { kid, privateKey, publicKey };
 }
 
 /** A trusted public key from a JWK (a key file, a JWKS entry, a policy's trusted approver). */
