@@ -40,7 +40,7 @@ export interface CoverageReport {
   branches?: Ratio;
 }
 
-export function ratio(covered: number, total: number): Ratio {
+function ratio(covered: number, total: number): Ratio {
   return { covered, total, percent: total === 0 ? 100 : (covered / total) * 100 };
 }
 

@@ -9,52 +9,20 @@
  * tests/failures/skipped attributes: runners disagree on those (node counts a
  * todo as skipped, jest puts no skipped on <testsuites>).
  */
-import { type Finding, type ParseOptions, projectPath } from "./findings.ts";
+import { type ParseOptions, projectPath } from "./findings.ts";
 import { childrenOf, numberAttribute, readXml, type XmlElement } from "./read-xml.ts";
-
-export type TestOutcome = "passed" | "failed" | "error" | "skipped";
-
-export interface TestCaseResult {
-  /** The enclosing suites' names, outermost first. */
-  suites: string[];
-  name: string;
-  classname?: string;
-  file?: string;
-  line?: number;
-  outcome: TestOutcome;
-  /** Why it failed or was skipped, as the runner wrote it. */
-  message?: string;
-}
-
-export interface JUnitReport {
-  tests: number;
-  passed: number;
-  failed: number;
-  errors: number;
-  skipped: number;
-  cases: TestCaseResult[];
-  findings: Finding[];
-}
+import { type TestCaseResult, type TestRunReport, testRunReport } from "./test-run.ts";
 
 export interface JUnitOptions extends ParseOptions {
   /** The runner that wrote the file (pytest, bun, node, vitest, jest): the findings' tool. */
   tool: string;
 }
 
-export function parseJUnit(text: string, options: JUnitOptions): JUnitReport {
+export function parseJUnit(text: string, options: JUnitOptions): TestRunReport {
   const root = readXml(options.tool, text, ["testsuites", "testsuite"]);
   const cases: TestCaseResult[] = [];
   collect(root, root.name === "testsuite" ? [root.attributes.name ?? ""] : [], options.root, cases);
-  const counted = (outcome: TestOutcome) => cases.filter((item) => item.outcome === outcome).length;
-  return {
-    tests: cases.length,
-    passed: counted("passed"),
-    failed: counted("failed"),
-    errors: counted("error"),
-    skipped: counted("skipped"),
-    cases,
-    findings: cases.flatMap((item) => finding(item, options.tool)),
-  };
+  return testRunReport(cases, options.tool);
 }
 
 function collect(element: XmlElement, suites: string[], root: string, into: TestCaseResult[]): void {
@@ -94,21 +62,4 @@ function describe(detail: XmlElement): string | undefined {
   if (message && message !== "true") return message;
   const body = detail.text.trim();
   return body === "" ? detail.attributes.type : body;
-}
-
-function finding(item: TestCaseResult, tool: string): Finding[] {
-  if (item.outcome !== "failed" && item.outcome !== "error") return [];
-  const label =
-    item.classname && item.classname !== item.name && !item.name.startsWith(item.classname)
-      ? `${item.classname} > ${item.name}`
-      : item.name;
-  const reason = item.message?.split("\n").find((line) => line.trim() !== "");
-  const result: Finding = {
-    message: `${label} ${item.outcome === "error" ? "errored" : "failed"}${reason ? `: ${reason.trim()}` : ""}`,
-    severity: "error",
-    tool,
-  };
-  if (item.file !== undefined) result.file = item.file;
-  if (item.line !== undefined) result.line = item.line;
-  return [result];
 }

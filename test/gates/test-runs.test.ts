@@ -1,7 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import { ParseError } from "../../src/gates/findings.ts";
-import { parseJUnit, type TestCaseResult } from "../../src/gates/parse-junit.ts";
+import { parseJestJson } from "../../src/gates/parse-jest-json.ts";
+import { parseJUnit } from "../../src/gates/parse-junit.ts";
+import type { TestCaseResult } from "../../src/gates/test-run.ts";
 import { output, ROOT } from "./fixtures.ts";
 
 const options = (tool: string) => ({ root: ROOT, tool });
@@ -194,6 +196,57 @@ describe("JUnit property: render a run, parse it back", () => {
         expect(report.findings.length).toBe(report.failed + report.errors);
       }),
       { numRuns: 150 },
+    );
+  });
+});
+
+describe("jest --json and vitest --reporter=json (jest 30, vitest 4.1.12, real runs)", () => {
+  test("jest: cases per file with their describe blocks; the same outcome counts as its JUnit file", () => {
+    const report = parseJestJson(output("jest", "results.json"), options("jest"));
+    const junit = parseJUnit(output("jest", "jest-junit.xml"), options("jest"));
+    expect([report.tests, report.passed, report.failed, report.skipped]).toEqual([
+      junit.tests,
+      junit.passed,
+      junit.failed,
+      junit.skipped,
+    ]);
+    expect(report.cases[1]).toMatchObject({ suites: ["m.test.js", "math"], name: "fails ✓", file: "m.test.js" });
+    expect(report.findings[0]?.message).toBe(
+      "fails ✓ failed: Error: expect(received).toBe(expected) // Object.is equality",
+    );
+  });
+
+  test("vitest: the same shape", () => {
+    const report = parseJestJson(output("vitest", "results.json"), options("vitest"));
+    expect(report).toMatchObject({ tests: 3, passed: 1, failed: 1, skipped: 1 });
+    expect(report.findings[0]).toEqual({
+      file: "v.test.mjs",
+      message: "fails ✓ failed: AssertionError: expected 4 to be 5 // Object.is equality",
+      severity: "error",
+      tool: "vitest",
+    });
+  });
+
+  test("a test file that failed to run counts as an errored case", () => {
+    const text = JSON.stringify({
+      numTotalTests: 0,
+      testResults: [
+        {
+          name: `${ROOT}/a.test.js`,
+          status: "failed",
+          message: "  ● Test suite failed to run\n\n    Cannot find module 'x'",
+          assertionResults: [],
+        },
+      ],
+    });
+    const report = parseJestJson(text, options("jest"));
+    expect(report).toMatchObject({ tests: 1, errors: 1 });
+    expect(report.findings[0]?.message).toBe("(test file failed to run) errored: ● Test suite failed to run");
+  });
+
+  test("truncated output is a ParseError", () => {
+    expect(() => parseJestJson(output("jest", "results.json").slice(0, 300), options("jest"))).toThrow(
+      /^jest: expected JSON/,
     );
   });
 });
