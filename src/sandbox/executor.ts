@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { isAbsolute, join } from "node:path";
 import { canonicalJson, type PipelineResult, sha256Hex, TollgateError } from "../core/index.ts";
 import { launchHardened, prepareWritePaths, realHost, tollgateFolders } from "./bwrap.ts";
-import { SandboxError } from "./bwrap-args.ts";
+import { bwrapArgs, SandboxError } from "./bwrap-args.ts";
 import { launchLocal } from "./local.ts";
 import type { CommandOutcome, CommandPlan, ExecutedFile, ExecutionMode, ExecutionOutcome } from "./plan.ts";
 import { explainProbeFailure, findTool, hardenedPreflight } from "./preflight.ts";
@@ -36,19 +36,33 @@ export async function execute(plans: readonly CommandPlan[], options: ExecuteOpt
       ? { prlimit }
       : "prlimit is not installed, so limits cannot be applied (apt-get install util-linux)";
   }
+  const refuse = (plan: CommandPlan, error: unknown, startedAt: Date): CommandOutcome => {
+    if (!(error instanceof TollgateError)) throw error;
+    return sandboxErrorOutcome(plan, redactor(plan)(error.message), startedAt, now());
+  };
+  // Every command is checked before the first runs: a sandbox that cannot be built blocks the whole run.
   for (const plan of plans) {
     const startedAt = now();
-    const secrets = plan.secretNames.map((name) => plan.env[name]).filter((value): value is string => !!value);
-    const redact = (text: string) => secrets.reduce((out, secret) => out.replaceAll(secret, "<secret>"), text);
-    let outcome: CommandOutcome;
     try {
       if (typeof tools === "string") throw new SandboxError(tools);
-      const run = await runCommand(plan, options, tools);
-      profile.push({ id: plan.id, argv: run.args.map((argv) => argv.map(redact)) });
+      checkBeforeLaunch(plan, options, tools);
+    } catch (error) {
+      return {
+        mode: options.mode,
+        sandboxProfileSha256: sha256Hex(canonicalJson([])),
+        commands: [refuse(plan, error, startedAt)],
+      };
+    }
+  }
+  for (const plan of plans) {
+    const startedAt = now();
+    let outcome: CommandOutcome;
+    try {
+      const run = await runCommand(plan, options, tools as { bwrap?: string; prlimit: string });
+      profile.push({ id: plan.id, argv: run.args.map((argv) => argv.map(redactor(plan))) });
       outcome = { ...run.outcome, id: plan.id, startedAt: startedAt.toISOString(), endedAt: now().toISOString() };
     } catch (error) {
-      if (!(error instanceof TollgateError)) throw error;
-      outcome = sandboxErrorOutcome(plan, redact(error.message), startedAt, now());
+      outcome = refuse(plan, error, startedAt);
     }
     commands.push(outcome);
     if (outcome.status !== "success") break;
@@ -56,14 +70,32 @@ export async function execute(plans: readonly CommandPlan[], options: ExecuteOpt
   return { mode: options.mode, sandboxProfileSha256: sha256Hex(canonicalJson(profile)), commands };
 }
 
+/** Replaces the plan's secret values wherever tollgate's own text could carry them. */
+function redactor(plan: CommandPlan): (text: string) => string {
+  const secrets = plan.secretNames.map((name) => plan.env[name]).filter((value): value is string => !!value);
+  return (text) => secrets.reduce((out, secret) => out.replaceAll(secret, "<secret>"), text);
+}
+
 type RunOutcome = Omit<CommandOutcome, "id" | "startedAt" | "endedAt">;
+
+/** What can be known before launch: the plan is well-formed and, in hardened mode, its mounts can be built. */
+function checkBeforeLaunch(
+  plan: CommandPlan,
+  options: ExecuteOptions,
+  tools: { bwrap?: string; prlimit: string },
+): void {
+  validatePlan(plan);
+  if (options.mode !== "hardened") return;
+  prepareWritePaths(plan);
+  const placeholders = Object.fromEntries(plan.segments.map((argv) => [argv[0] as string, argv[0] as string]));
+  bwrapArgs(plan, realHost(tools.prlimit, placeholders, options.hidden ?? tollgateFolders(plan.cwd)));
+}
 
 async function runCommand(
   plan: CommandPlan,
   options: ExecuteOptions,
   tools: { bwrap?: string; prlimit: string },
 ): Promise<{ args: string[][]; outcome: RunOutcome }> {
-  validatePlan(plan);
   if (options.mode === "local" || tools.bwrap === undefined) {
     const executables = plan.segments.map((argv) => hashExecutable(argv[0] as string).file);
     const launch = launchLocal(plan, tools.prlimit, options.graceMs);
@@ -85,11 +117,10 @@ async function runCommand(
     const executables = plan.segments.map((argv) => {
       const { file, bytes } = hashExecutable(argv[0] as string);
       const copy = join(stagingDir, file.sha256);
-      writeFileSync(copy, bytes, { mode: 0o500 });
+      if (!existsSync(copy)) writeFileSync(copy, bytes, { mode: 0o500 });
       staged[argv[0] as string] = copy;
       return file;
     });
-    prepareWritePaths(plan);
     const launch = await launchHardened(
       plan,
       tools.bwrap,
@@ -107,7 +138,12 @@ async function runCommand(
       return {
         args,
         outcome: {
-          ...pipelineOutcome(pipeline, executables, exitCodes),
+          // The segments' exit codes are then bwrap's own: the command never started.
+          ...pipelineOutcome(
+            pipeline,
+            executables,
+            pipeline.segments.map((segment) => segment.exitCode),
+          ),
           status: "sandbox_error",
           exitCode: null,
           sandboxError: bwrapMessage(pipeline.stderr.text),

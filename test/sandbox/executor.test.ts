@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { execute } from "../../src/sandbox/executor.ts";
 import type { ExecutionMode } from "../../src/sandbox/plan.ts";
@@ -144,4 +144,44 @@ test("a redacted sandbox error still says what went wrong", async () => {
   expect(outcome.commands[0]?.sandboxError).toBe(
     "refused before launch: cwd /missing-<secret> is not an existing folder",
   );
+});
+
+describe("execute, hardened mode: a sandbox that cannot start is not a failing command", () => {
+  test("bwrap's own set-up failure is a sandbox_error with bwrap's words, never a command exit", async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, ".tollgate", "inside"), { recursive: true });
+    // The cwd lies in a folder the sandbox hides: bwrap cannot enter it, and says so.
+    const outcome = await execute([plan([["/usr/bin/true"]], { cwd: join(dir, ".tollgate", "inside") })], {
+      mode: "hardened",
+      hidden: [join(dir, ".tollgate")],
+    });
+    const [command] = outcome.commands;
+    expect(command?.status).toBe("sandbox_error");
+    expect(command?.exitCode).toBeNull();
+    expect(command?.sandboxError).toMatch(/^the sandbox could not start: bwrap: Can't chdir/);
+    // A command that runs and fails is "failed", with its own exit code.
+    const failing = await execute([plan([["/usr/bin/false"]])], { mode: "hardened" });
+    expect(failing.commands[0]).toMatchObject({ status: "failed", exitCode: 1 });
+    expect(failing.commands[0]?.sandboxError).toBeUndefined();
+  });
+
+  test("every command's sandbox is checked before the first runs", async () => {
+    const dir = tempDir();
+    const outcome = await execute(
+      [
+        plan([["/usr/bin/touch", join(dir, "first-ran")]], { id: "first", cwd: dir, writePaths: [dir] }),
+        plan([["/usr/bin/true"]], { id: "second", cwd: join(dir, "missing") }),
+      ],
+      { mode: "hardened" },
+    );
+    expect(outcome.commands.map((command) => [command.id, command.status])).toEqual([["second", "sandbox_error"]]);
+    expect(existsSync(join(dir, "first-ran"))).toBe(false);
+  });
+
+  test("the profile hash is stable across runs and changes with the sandbox", async () => {
+    const run = (network: "deny" | "full") => execute([plan([["/usr/bin/true"]], { network })], { mode: "hardened" });
+    const [a, b, c] = await Promise.all([run("deny"), run("deny"), run("full")]);
+    expect(a.sandboxProfileSha256).toBe(b.sandboxProfileSha256);
+    expect(a.sandboxProfileSha256).not.toBe(c.sandboxProfileSha256);
+  });
 });
