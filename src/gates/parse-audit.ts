@@ -7,7 +7,7 @@
  */
 import * as v from "valibot";
 import { type Finding, ParseError, type Severity } from "./findings.ts";
-import { count, maybeString, readJson } from "./read-json.ts";
+import { checkShape, count, maybeString, readJson } from "./read-json.ts";
 
 export interface AuditReport {
   /** Packages with at least one advisory. */
@@ -111,7 +111,7 @@ export function parseNpmAudit(text: string): AuditReport {
     const why = failed.output.message ?? failed.output.error.summary ?? failed.output.error.detail ?? "unknown error";
     throw new ParseError(tool, `the audit could not run: ${why}`);
   }
-  const report = readJson(tool, text, npmSchema);
+  const report = checkShape(tool, data, npmSchema);
   const findings = Object.values(report.vulnerabilities).flatMap((vulnerability) =>
     vulnerability.via.map((via): Finding => {
       if (typeof via === "string") {

@@ -56,7 +56,10 @@ function testCase(element: XmlElement, suites: string[], root: string): TestCase
   return result;
 }
 
-/** The message attribute, else the body (jest-junit writes only a body), else the type. */
+/**
+ * The message attribute, else the body (jest-junit writes only a body), else
+ * the type. node writes message="true" on <skipped>, which says nothing.
+ */
 function describe(detail: XmlElement): string | undefined {
   const message = detail.attributes.message?.trim();
   if (message && message !== "true") return message;

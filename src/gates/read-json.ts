@@ -20,7 +20,7 @@ export function readJson<S extends v.GenericSchema>(tool: string, text: string, 
   return checkShape(tool, data, schema);
 }
 
-function checkShape<S extends v.GenericSchema>(tool: string, data: unknown, schema: S): v.InferOutput<S> {
+export function checkShape<S extends v.GenericSchema>(tool: string, data: unknown, schema: S): v.InferOutput<S> {
   const result = v.safeParse(schema, data);
   if (result.success) return result.output;
   const issue = result.issues[0];
