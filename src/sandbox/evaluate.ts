@@ -75,7 +75,8 @@ const NETWORK_RANK: Readonly<Record<NetworkMode, number>> = { deny: 0, allowlist
 
 interface CompiledPolicy {
   allow: ReadonlySet<string>;
-  deny: readonly (readonly string[])[];
+  /** Deny prefixes by program name. */
+  deny: ReadonlyMap<string, readonly (readonly string[])[]>;
   effects: ReadonlySet<string>;
   manual: ReadonlySet<string>;
   cwd: readonly string[];
@@ -115,6 +116,15 @@ function realPrefixes(paths: readonly string[], fs: FileSystemView): string[] {
   });
 }
 
+function denyByProgram(prefixes: readonly (readonly string[])[]): Map<string, (readonly string[])[]> {
+  const byProgram = new Map<string, (readonly string[])[]>();
+  for (const prefix of prefixes) {
+    const name = programName(prefix[0] ?? "");
+    byProgram.set(name, [...(byProgram.get(name) ?? []), prefix]);
+  }
+  return byProgram;
+}
+
 function compile(policy: Policy, fs: FileSystemView): CompiledPolicy {
   const cached = compiled.get(policy)?.get(fs);
   if (cached) return cached;
@@ -122,7 +132,7 @@ function compile(policy: Policy, fs: FileSystemView): CompiledPolicy {
   const limits = settings.limits ?? {};
   const result: CompiledPolicy = {
     allow: new Set(policy.allow_commands),
-    deny: policy.deny_argv_prefixes ?? [],
+    deny: denyByProgram(policy.deny_argv_prefixes ?? []),
     effects: new Set(policy.allowed_effect_types),
     manual: new Set(policy.manual_approval_for_classified_effect_types ?? []),
     cwd: realPrefixes(policy.allowed_cwd_prefixes, fs),
@@ -153,7 +163,11 @@ function compile(policy: Policy, fs: FileSystemView): CompiledPolicy {
  * wherever it stands: `["python3", "-c"]` catches `python3 -I -c ...`.
  */
 export function matchesDenyPrefix(argv: readonly string[], prefix: readonly string[]): boolean {
-  if (programName(argv[0] ?? "") !== programName(prefix[0] ?? "")) return false;
+  return programName(argv[0] ?? "") === programName(prefix[0] ?? "") && holdsWords(argv, prefix);
+}
+
+/** Whether argv holds every word of prefix[1..] before its first `--`. */
+function holdsWords(argv: readonly string[], prefix: readonly string[]): boolean {
   let end = argv.indexOf("--");
   if (end === -1) end = argv.length;
   for (let w = 1; w < prefix.length; w++) {
@@ -230,8 +244,8 @@ function checkPrograms(
           `${where}: "${name}" is not in the policy's allow_commands ${list(p.allow)}; use one of those programs`,
         );
       }
-      for (const prefix of p.deny) {
-        if (matchesDenyPrefix(linkArgv, prefix)) {
+      for (const prefix of p.deny.get(name) ?? []) {
+        if (holdsWords(linkArgv, prefix)) {
           add(
             "ARGV_PREFIX_DENIED",
             `${where}: argv matches the denied prefix ${JSON.stringify(prefix)}; drop that form`,
