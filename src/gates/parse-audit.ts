@@ -1,6 +1,7 @@
 /**
- * Dependency audits: pip-audit `--format json` and npm audit `--json` (npm 7
- * and later, report version 2). Both answer one question, which packages
+ * Dependency audits: pip-audit `--format json`, npm audit `--json` (npm 7
+ * and later, report version 2) and pnpm audit `--json` (npm 6's advisory
+ * format, which pnpm kept). Both answer one question, which packages
  * carry known vulnerabilities, in one shape: counts and a finding per
  * advisory. An audit that could not ask its database (npm's error document)
  * is a ParseError: "no answer" must never read as "no vulnerability".
@@ -137,5 +138,40 @@ export function parseNpmAudit(text: string): AuditReport {
     bySeverity,
     skipped: 0,
     findings,
+  };
+}
+
+const pnpmSchema = v.object(
+  {
+    advisories: v.record(
+      v.string(),
+      v.object({
+        id: v.union([v.number(), v.string()]),
+        module_name: v.string(),
+        title: v.string(),
+        severity: v.picklist(Object.keys(NPM_SEVERITY)),
+        vulnerable_versions: maybeString,
+        url: maybeString,
+      }),
+    ),
+    metadata: v.object({ vulnerabilities: v.record(v.string(), count) }),
+  },
+  "expected a pnpm audit --json report (advisories, metadata)",
+);
+
+export function parsePnpmAudit(text: string): AuditReport {
+  const tool = "pnpm audit";
+  const report = readJson(tool, text, pnpmSchema);
+  const advisories = Object.values(report.advisories);
+  return {
+    vulnerablePackages: new Set(advisories.map((item) => item.module_name)).size,
+    bySeverity: report.metadata.vulnerabilities,
+    skipped: 0,
+    findings: advisories.map((item) => ({
+      rule: item.url?.match(/GHSA-[\w-]+$/)?.[0] ?? String(item.id),
+      message: `${item.module_name} (${item.severity}): ${item.title}${item.vulnerable_versions ? ` (${item.vulnerable_versions})` : ""}`,
+      severity: NPM_SEVERITY[item.severity] as Severity,
+      tool,
+    })),
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { ParseError } from "../../src/gates/findings.ts";
-import { parseNpmAudit, parsePipAudit } from "../../src/gates/parse-audit.ts";
+import { parseNpmAudit, parsePipAudit, parsePnpmAudit } from "../../src/gates/parse-audit.ts";
 import { parseDependencyCruiser } from "../../src/gates/parse-dependency-cruiser.ts";
 import { parseDeptry } from "../../src/gates/parse-deptry.ts";
 import { parseImportLinter } from "../../src/gates/parse-import-linter.ts";
@@ -156,5 +156,20 @@ describe("npm audit --json (npm 7+ report version 2)", () => {
     expect(() => parseNpmAudit('{"actions": [], "advisories": {}, "metadata": {"vulnerabilities": {}}}')).toThrow(
       "npm audit: auditReportVersion: missing",
     );
+  });
+});
+
+describe("pnpm audit --json (documented format)", () => {
+  test("one finding per advisory; counts from metadata", () => {
+    const report = parsePnpmAudit(output("pnpm-audit", "report.json"));
+    expect(report).toMatchObject({ vulnerablePackages: 2, bySeverity: { high: 1, critical: 1 } });
+    expect(report.findings.map((item) => [item.rule, item.severity, item.message])).toEqual([
+      ["GHSA-xvch-5gv4-984h", "error", "minimist (critical): Prototype Pollution in minimist (>=1.0.0 <1.2.6)"],
+      ["GHSA-35jh-r3h4-6jhm", "error", "lodash (high): Command Injection in lodash (<4.17.21)"],
+    ]);
+  });
+
+  test("npm 7's report is not pnpm's", () => {
+    expect(() => parsePnpmAudit(output("npm-audit", "report.json"))).toThrow("pnpm audit: advisories: missing");
   });
 });
