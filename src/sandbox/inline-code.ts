@@ -44,8 +44,8 @@ const INTERPRETERS: readonly [RegExp, OptionRule][] = [
   [/^(python|pypy)[0-9.]*$/, { inlineShort: "c", valueShort: "WX", stopShort: "m", stopAtOperand: true }],
   [/^(sh|bash|rbash|dash|zsh|ksh|ksh93|mksh|ash|yash|csh|tcsh)$/, SHELL],
   [/^fish$/, { ...SHELL, inlineShort: "cC", inlineLong: ["--command", "--init-command"] }],
-  [/^(node|nodejs|bun)$/, { inlineShort: "ep", inlineLong: ["--eval", "--print"] }],
-  [/^deno$/, { inlineLong: ["--eval", "--eval-file"], exact: /^eval$/ }],
+  [/^(node|nodejs|bun)$/, { inlineShort: "ep", inlineLong: ["--eval", "--print"], exact: /(^|=)data:/ }],
+  [/^deno$/, { inlineLong: ["--eval", "--eval-file"], exact: /^eval$|(^|=)data:/ }],
   [/^perl[0-9.]*$/, { inlineShort: "eE", valueShort: "IMmixCdDF" }],
   [/^ruby[0-9.]*$/, { inlineShort: "e", valueShort: "IrCEFxKTWU" }],
   [/^php[0-9.]*$/, { inlineShort: "rBRE" }],
@@ -62,6 +62,17 @@ const RUNNERS: readonly [RegExp, OptionRule][] = [
   [/^(su|runuser|script)$/, { inlineShort: "c", inlineLong: ["--command"] }],
   [/^npx$/, NPX],
   [/^watch$/, { exact: /./ }],
+  [
+    /^g?tar$/,
+    {
+      exact:
+        /^(--to-command|--checkpoint-action|--use-compress-program|--rsh-command|--info-script|--new-volume-script)(=|$)|^-[IF]$/,
+    },
+  ],
+  [/^rsync$/, { inlineShort: "e", inlineLong: ["--rsh", "--rsync-path"] }],
+  [/^ssh$/, { exact: /^(-o)?(ProxyCommand|LocalCommand|KnownHostsCommand)[= ]/i }],
+  [/^zip$/, { exact: /^(-TT|--unzip-command)(=|$)/ }],
+  [/^(vim?|nvim|ex|view)$/, { inlineShort: "c", exact: /^(--cmd|\+(?!\d*$).*)$/ }],
 ];
 
 interface Scan {

@@ -101,7 +101,7 @@ describe("one decision per reason code", () => {
   });
 });
 
-describe("every check on every command (weakness 2)", () => {
+describe("weakness 2: every check on every command, deny beats approval", () => {
   const bad = (): Command[] => [
     command({ id: "a", exec: { argv: ["rm", "-rf", "/"] }, timeout_sec: 600 }),
     command({ id: "b", cwd: "/etc", env_allow: ["PATH"], network: "allowlisted" }),

@@ -83,6 +83,18 @@ const INLINE: string[][] = [
   ["awk", 'BEGIN { system("sh") }'],
   ["awk", '{ print | "sh" }'],
   ["gawk", "-F:", '{ "id" | getline x }'],
+  ["node", "--import=data:text/javascript,evil"],
+  ["deno", "run", "data:text/javascript,evil"],
+  ["tar", "-xf", "a.tar", "--to-command=sh"],
+  ["tar", "-cf", "a.tar", "--checkpoint=1", "--checkpoint-action=exec=sh", "."],
+  ["tar", "-I", "sh", "-xf", "a.tar"],
+  ["rsync", "-e", "sh -c evil", "a", "b"],
+  ["rsync", "--rsync-path=evil", "a", "host:b"],
+  ["ssh", "-o", "ProxyCommand=evil", "host"],
+  ["ssh", "-oLocalCommand=evil", "host"],
+  ["zip", "a.zip", "f", "-T", "-TT", "evil"],
+  ["vim", "-c", "!sh"],
+  ["vi", "+!sh", "file"],
 ];
 
 /** Harmless look-alikes: the flag belongs to a script, a module or another program. */
@@ -108,6 +120,10 @@ const HARMLESS: string[][] = [
   ["perl", "-ie", "script.pl"],
   ["deno", "run", "main.ts"],
   ["cat", "-e", "file"],
+  ["tar", "-xzf", "a.tar.gz"],
+  ["rsync", "-avz", "--exclude=x", "a", "b"],
+  ["vim", "+10", "file"],
+  ["ssh", "-o", "BatchMode=yes", "host"],
 ];
 
 describe("inline-code forms", () => {

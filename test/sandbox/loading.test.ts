@@ -267,6 +267,13 @@ describe("strict YAML", () => {
     expect(performance.now() - started).toBeLessThan(1000);
   });
 
+  test("__proto__ stays a plain key", () => {
+    const value = parseStrictYaml("__proto__: {polluted: 1}\nname: x\n", "doc");
+    expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
+    expect(Object.keys(value)).toEqual(["__proto__", "name"]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   test("more than one document, a scalar and an empty file are refused", () => {
     expect(thrown(() => parseStrictYaml("a: 1\n---\nb: 2\n", "doc")).code).toBe("INVALID_YAML");
     expect(thrown(() => parseStrictYaml("just text\n", "doc")).message).toContain("must contain a YAML mapping");
