@@ -21,7 +21,7 @@ export {
 } from "./exit-codes.ts";
 export { type Finding, ParseError, type ParseOptions, projectPath, type Severity } from "./findings.ts";
 export { type MutationCounts, type MutationOptions, type MutationReport, mutationScore } from "./mutation.ts";
-export { type AuditReport, parseNpmAudit, parsePipAudit, parsePnpmAudit } from "./parse-audit.ts";
+export { type AuditReport, parseNpmAudit, parsePipAudit, parsePnpmAudit, parseYarnAudit } from "./parse-audit.ts";
 export { type BiomeReport, parseBiome } from "./parse-biome.ts";
 export { type CoberturaOptions, parseCobertura } from "./parse-cobertura.ts";
 export { type CoveragePyReport, parseCoveragePyJson } from "./parse-coverage-json.ts";

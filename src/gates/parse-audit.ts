@@ -1,7 +1,8 @@
 /**
  * Dependency audits: pip-audit `--format json`, npm audit `--json` (npm 7
- * and later, report version 2) and pnpm audit `--json` (npm 6's advisory
- * format, which pnpm kept). Both answer one question, which packages
+ * and later, report version 2), pnpm audit `--json` (npm 6's advisory
+ * format, which pnpm kept) and yarn 4's `yarn npm audit --json` (one JSON
+ * line per advisory). Both answer one question, which packages
  * carry known vulnerabilities, in one shape: counts and a finding per
  * advisory. An audit that could not ask its database (npm's error document)
  * is a ParseError: "no answer" must never read as "no vulnerability".
@@ -174,4 +175,59 @@ export function parsePnpmAudit(text: string): AuditReport {
       tool,
     })),
   };
+}
+
+const yarnLine = v.object({
+  value: v.string(),
+  children: v.object({
+    ID: v.optional(v.union([v.number(), v.string()])),
+    Issue: v.string(),
+    URL: v.optional(v.string()),
+    Severity: v.picklist(Object.keys(NPM_SEVERITY)),
+    "Vulnerable Versions": v.optional(v.string()),
+  }),
+});
+
+const yarnMessage = v.object({ type: v.string(), data: v.optional(v.unknown()) });
+
+/**
+ * yarn also lists deprecated packages, with an ID ending in "(deprecation)":
+ * notes, not vulnerabilities. Lines with a `type` are yarn's report messages
+ * (`No audit suggestions` on a clean run); an error among them means the
+ * audit did not run.
+ */
+export function parseYarnAudit(text: string): AuditReport {
+  const tool = "yarn npm audit";
+  if (text.trim() === "") throw new ParseError(tool, "expected JSON lines, got nothing");
+  const entries = text
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .flatMap((line) => {
+      const data = readJson(tool, line, v.unknown());
+      const message = v.safeParse(yarnMessage, data);
+      if (!message.success) return [checkShape(tool, data, yarnLine)];
+      if (message.output.type === "error") {
+        throw new ParseError(tool, `the audit could not run: ${String(message.output.data)}`);
+      }
+      return [];
+    });
+  const bySeverity: Record<string, number> = {};
+  const vulnerable = new Set<string>();
+  const findings = entries.map(({ value: name, children: advisory }): Finding => {
+    const deprecation = String(advisory.ID ?? "").endsWith("(deprecation)");
+    if (!deprecation) {
+      vulnerable.add(name);
+      bySeverity[advisory.Severity] = (bySeverity[advisory.Severity] ?? 0) + 1;
+    }
+    const range = advisory["Vulnerable Versions"];
+    return {
+      rule: deprecation
+        ? "deprecation"
+        : (advisory.URL?.match(/GHSA-[\w-]+$/)?.[0] ?? String(advisory.ID ?? advisory.Issue)),
+      message: `${name} (${deprecation ? "deprecated" : advisory.Severity}): ${advisory.Issue}${range ? ` (${range})` : ""}`,
+      severity: deprecation ? "info" : (NPM_SEVERITY[advisory.Severity] as Severity),
+      tool,
+    };
+  });
+  return { vulnerablePackages: vulnerable.size, bySeverity, skipped: 0, findings };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { ParseError } from "../../src/gates/findings.ts";
-import { parseNpmAudit, parsePipAudit, parsePnpmAudit } from "../../src/gates/parse-audit.ts";
+import { parseNpmAudit, parsePipAudit, parsePnpmAudit, parseYarnAudit } from "../../src/gates/parse-audit.ts";
 import { parseDependencyCruiser } from "../../src/gates/parse-dependency-cruiser.ts";
 import { parseDeptry } from "../../src/gates/parse-deptry.ts";
 import { parseImportLinter } from "../../src/gates/parse-import-linter.ts";
@@ -171,5 +171,34 @@ describe("pnpm audit --json (documented format)", () => {
 
   test("npm 7's report is not pnpm's", () => {
     expect(() => parsePnpmAudit(output("npm-audit", "report.json"))).toThrow("pnpm audit: advisories: missing");
+  });
+});
+
+describe("yarn npm audit --json (yarn 4, documented format)", () => {
+  test("one JSON line per advisory; deprecations are notes, not vulnerabilities", () => {
+    const report = parseYarnAudit(output("yarn-audit", "report.ndjson"));
+    expect(report).toMatchObject({ vulnerablePackages: 2, bySeverity: { high: 1, critical: 1 } });
+    expect(report.findings.map((item) => [item.rule, item.severity, item.message])).toEqual([
+      ["GHSA-35jh-r3h4-6jhm", "error", "lodash (high): Command Injection in lodash (<4.17.21)"],
+      ["GHSA-xvch-5gv4-984h", "error", "minimist (critical): Prototype Pollution in minimist (>=1.0.0 <1.2.6)"],
+      [
+        "deprecation",
+        "info",
+        "request (deprecated): request has been deprecated, see https://github.com/request/request/issues/3142 (2.88.2)",
+      ],
+    ]);
+  });
+
+  test("a clean run's info message is no advisory; an error message or a line cut short is a ParseError", () => {
+    const clean = '{"type":"info","name":0,"displayName":"YN0000","indent":"","data":"No audit suggestions"}\n';
+    expect(parseYarnAudit(clean)).toEqual({ vulnerablePackages: 0, bySeverity: {}, skipped: 0, findings: [] });
+    const failed =
+      '{"type":"error","name":1,"displayName":"YN0001","indent":"","data":"HTTPError: Response code 405"}\n';
+    expect(() => parseYarnAudit(failed)).toThrow(
+      "yarn npm audit: the audit could not run: HTTPError: Response code 405",
+    );
+    expect(() => parseYarnAudit(output("yarn-audit", "report.ndjson").slice(0, 120))).toThrow(
+      /^yarn npm audit: expected JSON/,
+    );
   });
 });
