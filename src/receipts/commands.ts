@@ -30,7 +30,7 @@ import {
   loadVerificationKeys,
   readKeyRecord,
 } from "./keys.ts";
-import { VerificationError } from "./reasons.ts";
+import { REASONS, VerificationError } from "./reasons.ts";
 import { verifyReceipt } from "./receipt.ts";
 
 const MAX_DOCUMENT_BYTES = 4 * 1024 * 1024;
@@ -180,7 +180,8 @@ const verify = defineCommand({
       return ExitCode.ok;
     } catch (error) {
       if (!(error instanceof VerificationError)) throw error;
-      if (args.json) printJson({ valid: false, reason: error.code, message: error.message });
+      if (args.json)
+        printJson({ valid: false, reason: error.code, summary: REASONS[error.code], message: error.message });
       else process.stderr.write(`INVALID: ${error.message}\n`);
       return ExitCode.checkFailed;
     }

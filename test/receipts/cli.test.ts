@@ -173,7 +173,11 @@ describe("tollgate receipt verify", () => {
     );
     const result = logged("receipt", "verify", tampered, "--key", kid, "--json");
     expect(result.code).toBe(ExitCode.checkFailed);
-    expect(JSON.parse(result.stdout)).toMatchObject({ valid: false, reason: "SIGNATURE_INVALID" });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      valid: false,
+      reason: "SIGNATURE_INVALID",
+      summary: "the signature does not verify with the trusted key",
+    });
     expect(logged("receipt", "verify", tampered, "--key", kid).stderr).toContain("INVALID: SIGNATURE_INVALID");
     const otherContract = join(work, "other.json");
     writeFileSync(otherContract, JSON.stringify({ ...contract, intent: "something else" }));
