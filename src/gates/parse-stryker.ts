@@ -1,7 +1,8 @@
 /**
  * Stryker's mutation report (`reports/mutation/mutation.json`, the
  * mutation-testing-report-schema): files -> mutants, each with a status.
- * File names are relative to the report's projectRoot.
+ * File names are relative to the report's projectRoot. A mutant without a
+ * status (a report written before the run finished) counts as pending.
  */
 import * as v from "valibot";
 import type { Finding, ParseOptions } from "./findings.ts";
@@ -40,7 +41,9 @@ const schema = v.object(
             id: v.string(),
             mutatorName: v.string(),
             replacement: v.optional(v.string()),
-            status: v.picklist(Object.keys(STATUS), `expected a status (${Object.keys(STATUS).join(", ")})`),
+            status: v.optional(
+              v.picklist(Object.keys(STATUS), `expected a status (${Object.keys(STATUS).join(", ")})`),
+            ),
             location: v.object({ start: v.object({ line: count, column: count }) }),
           }),
         ),
@@ -58,7 +61,7 @@ export function parseStrykerReport(text: string, options: ParseOptions & Mutatio
   for (const [name, file] of Object.entries(report.files)) {
     const path = projectPath(base && !name.startsWith("/") ? `${base}/${name}` : name, options.root);
     for (const mutant of file.mutants) {
-      const kind = STATUS[mutant.status] as keyof MutationCounts;
+      const kind: keyof MutationCounts = mutant.status ? (STATUS[mutant.status] as keyof MutationCounts) : "pending";
       counts[kind] += 1;
       if (kind !== "survived" && kind !== "noCoverage") continue;
       findings.push({

@@ -49,6 +49,14 @@ describe("stryker (StrykerJS 9.6.1, real run)", () => {
     expect(report.findings.filter((item) => item.message.startsWith("No test covers"))).toHaveLength(1);
   });
 
+  test("a mutant with no status yet counts as pending", () => {
+    const report = JSON.parse(output("stryker", "mutation.json"));
+    delete report.files["calc.mjs"].mutants[0].status;
+    const parsed = parseStrykerReport(JSON.stringify(report), options);
+    expect(parsed.counts).toMatchObject({ killed: 6, pending: 1 });
+    expect(parsed.partial).toBe(true);
+  });
+
   test("a run the gate stopped at its budget is partial even with every status final", () => {
     expect(parseStrykerReport(output("stryker", "mutation.json"), { ...options, stopped: true }).partial).toBe(true);
   });
