@@ -11,7 +11,7 @@ import { classifyEffect, programEffect } from "./effects.ts";
 import { type FileSystemView, SYSTEM_EXECUTABLE_DIRS } from "./executable.ts";
 import { contractSha256, policySha256 } from "./hash.ts";
 import { inlineCodeForm, stdinProgram } from "./inline-code.ts";
-import { isUnder, normalisePath, overlaps, type ScopePath, scopePath } from "./paths.ts";
+import { isUnderAny, normalisePath, overlaps, type ScopePath, scopePath } from "./paths.ts";
 import type { CommandPlan, ResourceLimits } from "./plan.ts";
 import type { Policy } from "./policy.ts";
 import { NON_DENYING_CODES, type ReasonCode } from "./reason-codes.ts";
@@ -280,12 +280,12 @@ function checkPrograms(
     const found = options.fs.findExecutable(arg0, options.searchPath);
     if (!found) {
       add("EXECUTABLE_NOT_FOUND", `${where}: "${arg0}" is not an executable file on the PATH; check the program name`);
-    } else if (!p.executableDirs.some((dir) => isUnder(found.location, dir))) {
+    } else if (!isUnderAny(found.location, p.executableDirs)) {
       add(
         "EXECUTABLE_NOT_TRUSTED",
         `${where}: "${found.location}" is outside the trusted program folders ${list(p.executableDirs)}; run a system program or add its folder to the policy's tollgate.executable_dirs`,
       );
-    } else if (ctx.writeScopes.some((scope) => isUnder(found.location, scope) || isUnder(found.file, scope))) {
+    } else if (isUnderAny(found.location, ctx.writeScopes) || isUnderAny(found.file, ctx.writeScopes)) {
       add(
         "EXECUTABLE_NOT_TRUSTED",
         `${where}: "${found.file}" lies inside a write path of this contract, so it could be replaced before it runs; run a program outside the write paths`,
@@ -317,7 +317,7 @@ function checkPaths(
         `${where}: ${field} "${raw}" reaches tollgate's own keys and settings; narrow it`,
       );
     }
-    if (prefixes && !prefixes.some((prefix) => isUnder(real, prefix))) {
+    if (prefixes && !isUnderAny(real, prefixes)) {
       const from = field === "cwd" ? "allowed_cwd_prefixes" : `allowed_${field.split("_")[0]}_prefixes`;
       add(code, `${where}: ${field} "${raw}" is outside the policy's ${from} ${list(prefixes)}; use a path under one`);
     }

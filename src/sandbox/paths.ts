@@ -51,6 +51,12 @@ export function isUnder(path: string, prefix: string): boolean {
   return path === prefix || (path.startsWith(prefix) && path.charCodeAt(prefix.length) === 0x2f);
 }
 
+/** Whether normalised `path` is under any of `prefixes`. */
+export function isUnderAny(path: string, prefixes: readonly string[]): boolean {
+  for (const prefix of prefixes) if (isUnder(path, prefix)) return true;
+  return false;
+}
+
 /** Whether either path contains the other: access to one reaches into the other. */
 export function overlaps(a: string, b: string): boolean {
   return isUnder(a, b) || isUnder(b, a);
