@@ -5,7 +5,7 @@
  * for the same approval exactly one wins, and a set of approvals (dual
  * control) is consumed all or nothing.
  */
-import { closeSync, existsSync, openSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, openSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { type Database, ensurePrivateDir, openDatabase, PRIVATE_FILE_MODE, projectStateDir } from "../core/index.ts";
 
@@ -44,6 +44,7 @@ export async function openReplayStore(path: string): Promise<ReplayStore> {
   ensurePrivateDir(dirname(path));
   // SQLite creates files with the umask's mode; create it 0600 first (its journal inherits the mode).
   if (!existsSync(path)) closeSync(openSync(path, "a", PRIVATE_FILE_MODE));
+  else if (process.platform !== "win32" && (statSync(path).mode & 0o077) !== 0) chmodSync(path, PRIVATE_FILE_MODE);
   const db = await openDatabase(path);
   db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS};`);
   db.exec(SCHEMA);

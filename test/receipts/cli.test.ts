@@ -270,3 +270,13 @@ test("under Deno: keys generate and receipt verify", () => {
     ExitCode.checkFailed,
   );
 });
+
+test("the compiled executable: keys generate and receipt verify", () => {
+  const compiledHome = tempDir("tollgate-home-");
+  const runCompiled = (...args: string[]) => runTollgate(args, { env: { HOME: compiledHome }, compiled: true });
+  const generatedHere = runCompiled("keys", "generate", "--json");
+  expect(generatedHere.code).toBe(ExitCode.ok);
+  expect(runCompiled("receipt", "verify", receiptPath, "--key", record.files.publicPem).code).toBe(ExitCode.ok);
+  const other = JSON.parse(generatedHere.stdout).kid;
+  expect(runCompiled("receipt", "verify", receiptPath, "--key", other).code).toBe(ExitCode.checkFailed);
+});

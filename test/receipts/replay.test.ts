@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { spawn, spawnSync } from "node:child_process";
-import { statSync } from "node:fs";
+import { chmodSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { type ConsumeResult, openReplayStore, replayStorePath } from "../../src/receipts/index.ts";
 import { PROJECT_ROOT, tempDir } from "../helpers.ts";
@@ -53,6 +53,9 @@ describe("replay store", () => {
     store.consume([entry("apr_1")], "exe_1", NOW);
     store.close();
     expect(statSync(join(project, ".tollgate")).mode & 0o777).toBe(0o700);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    chmodSync(path, 0o644);
+    (await openReplayStore(path)).close();
     expect(statSync(path).mode & 0o777).toBe(0o600);
   });
 
