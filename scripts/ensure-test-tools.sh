@@ -14,6 +14,10 @@ command -v wget >/dev/null 2>&1 || need="$need wget"
 command -v tar >/dev/null 2>&1 || need="$need tar"
 command -v gzip >/dev/null 2>&1 || need="$need gzip"
 command -v sha256sum >/dev/null 2>&1 || need="$need coreutils"
+command -v bwrap >/dev/null 2>&1 || need="$need bubblewrap"
+command -v setpriv >/dev/null 2>&1 || need="$need util-linux"
+command -v ps >/dev/null 2>&1 || need="$need procps"
+[ -x /usr/bin/python3 ] || need="$need python3"
 
 [ -z "$need" ] && exit 0
 

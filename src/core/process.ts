@@ -17,6 +17,8 @@ export interface RunOptions {
 export interface CapturedStream {
   text: string;
   bytes: number;
+  /** How many of the bytes `text` was decoded from (all of them unless truncated). */
+  capturedBytes: number;
   truncated: boolean;
   /** SHA-256 of the whole stream, not only of the captured prefix. */
   sha256: string;
@@ -208,6 +210,7 @@ function capture(maxBytes: number) {
     result: (): CapturedStream => ({
       text: new TextDecoder().decode(Buffer.concat(chunks)),
       bytes: total,
+      capturedBytes: kept,
       truncated: total > kept,
       sha256: hash.digest("hex"),
     }),

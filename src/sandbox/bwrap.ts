@@ -51,9 +51,15 @@ export function realHost(prlimit: string, staged: Record<string, string>, hidden
   };
 }
 
-/** tollgate's own folders: the user's keys and config, the state of the command's project and of the caller's. */
-export function tollgateFolders(cwd: string): string[] {
-  return [userConfigDir(), projectStateDir(findProjectRoot(cwd)), projectStateDir(findProjectRoot())];
+/**
+ * tollgate's own folders: the user's keys and config, and the `.tollgate`
+ * state of the caller's project, of the command's, and of every folder the
+ * command may see (those that do not exist are left out by the argv builder).
+ */
+export function tollgateFolders(plan: CommandPlan): string[] {
+  const roots = [plan.cwd, ...plan.readPaths, ...plan.writePaths];
+  const states = roots.flatMap((root) => [projectStateDir(root), projectStateDir(findProjectRoot(root))]);
+  return [...new Set([userConfigDir(), projectStateDir(findProjectRoot()), ...states])];
 }
 
 /** bwrap reads its arguments from fd 3 (never on a command line other users can read) and reports to fd 4. */

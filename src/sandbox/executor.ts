@@ -88,7 +88,7 @@ function checkBeforeLaunch(
   if (options.mode !== "hardened") return;
   prepareWritePaths(plan);
   const placeholders = Object.fromEntries(plan.segments.map((argv) => [argv[0] as string, argv[0] as string]));
-  bwrapArgs(plan, realHost(tools.prlimit, placeholders, options.hidden ?? tollgateFolders(plan.cwd)));
+  bwrapArgs(plan, realHost(tools.prlimit, placeholders, options.hidden ?? tollgateFolders(plan)));
 }
 
 async function runCommand(
@@ -124,7 +124,7 @@ async function runCommand(
     const launch = await launchHardened(
       plan,
       tools.bwrap,
-      realHost(tools.prlimit, staged, options.hidden ?? tollgateFolders(plan.cwd)),
+      realHost(tools.prlimit, staged, options.hidden ?? tollgateFolders(plan)),
       stagingDir,
       options.graceMs,
     );
@@ -185,7 +185,7 @@ function pipelineOutcome(
   };
 }
 
-const EMPTY_STREAM = { text: "", bytes: 0, truncated: false, sha256: sha256Hex("") };
+const EMPTY_STREAM = { text: "", bytes: 0, capturedBytes: 0, truncated: false, sha256: sha256Hex("") };
 
 function sandboxErrorOutcome(plan: CommandPlan, message: string, startedAt: Date, endedAt: Date): CommandOutcome {
   return {

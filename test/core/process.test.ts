@@ -49,6 +49,7 @@ describe("runProcess", () => {
     });
     expect(result.stdout.text.length).toBe(1000);
     expect(result.stdout.bytes).toBe(100000);
+    expect(result.stdout.capturedBytes).toBe(1000);
     expect(result.stdout.truncated).toBe(true);
     expect(result.stdout.sha256).toBe(createHash("sha256").update(new Uint8Array(100000)).digest("hex"));
   });

@@ -41,7 +41,7 @@ describe("nothing of the host leaks in", () => {
     const result = await execute([plan([read], { cwd: home, readPaths: [home] })], { mode: "hardened" });
     expect(result.commands[0]?.status).toBe("failed");
     expect(JSON.stringify(result)).not.toContain("PRIVATE-KEY-CANARY");
-    expect(tollgateFolders(home)).toContain(join(home, ".config", "tollgate"));
+    expect(tollgateFolders(plan([read], { cwd: home }))).toContain(join(home, ".config", "tollgate"));
   });
 
   test("the project's .tollgate state is hidden from a command in the project", async () => {

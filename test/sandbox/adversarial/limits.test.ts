@@ -45,8 +45,8 @@ describe("limits hold inside the sandbox", () => {
   test("as root the kernel exempts uid 0 from the process limit: the pid namespace and the timeout are the stop", async () => {
     const marker = "31.4159";
     // setsid leaves the process group: local mode's group kill misses it.
-    const escape = sh(`setsid sleep ${marker} & setsid sleep ${marker} & sleep 5`);
-    const local = await outside([escape], { timeoutMs: 300, limits: limits({ processes: 1 }) });
+    const leaveGroup = sh(`setsid sleep ${marker} & setsid sleep ${marker} & sleep 5`);
+    const local = await outside([leaveGroup], { timeoutMs: 300, limits: limits({ processes: 1 }) });
     expect(local.status).toBe("timed_out");
     const survivors = await hostProcesses(`sleep ${marker}`);
     expect(survivors.length).toBe(2);
@@ -56,7 +56,7 @@ describe("limits hold inside the sandbox", () => {
     const forks = await inside([sh("sleep 0 & sleep 0 & wait; echo forked")], { limits: limits({ processes: 1 }) });
     expect(forks.stdout.text).toBe(process.getuid?.() === 0 ? "forked\n" : "");
 
-    const sandboxed = await inside([escape], { timeoutMs: 300, limits: limits({ processes: 1 }) });
+    const sandboxed = await inside([leaveGroup], { timeoutMs: 300, limits: limits({ processes: 1 }) });
     expect(sandboxed.status).toBe("timed_out");
     await Bun.sleep(100);
     expect(await hostProcesses(`sleep ${marker}`)).toEqual([]);

@@ -1,0 +1,257 @@
+/**
+ * `tollgate exec CONTRACT --policy POLICY`: evaluate the contract again right
+ * before launch, check and consume approvals, resolve secrets, execute, and
+ * write a receipt (signed when a key is given) whatever happened.
+ */
+import { randomBytes } from "node:crypto";
+import { dirname, join, resolve } from "node:path";
+import { defineCommand } from "citty";
+import {
+  buildInfo,
+  ExitCode,
+  findProjectRoot,
+  jsonArg,
+  printJson,
+  readFileCapped,
+  UserError,
+  userConfigDir,
+  writeFileAtomic,
+} from "../core/index.ts";
+import { loadSigningKey, openReplayStore, replayStorePath, signReceipt, verifyApprovals } from "../receipts/index.ts";
+import { loadContract } from "./contract.ts";
+import { evaluate } from "./evaluate.ts";
+import { cachingFileSystem } from "./executable.ts";
+import { execute } from "./executor.ts";
+import type { ExecutionMode, ExecutionOutcome } from "./plan.ts";
+import { loadPolicy } from "./policy.ts";
+import { executionReceipt, type ReceiptStatus } from "./receipt-build.ts";
+import { resolveSecrets } from "./secrets.ts";
+
+export interface ExecInput {
+  contract: string;
+  policy: string;
+  mode: ExecutionMode;
+  approvals: readonly string[];
+  key?: string | undefined;
+  receiptOut?: string | undefined;
+  secrets?: string | undefined;
+  now?: () => Date;
+}
+
+export interface ExecResult {
+  exitCode: number;
+  status: ReceiptStatus;
+  decision: string;
+  receiptPath: string;
+  signed: boolean;
+  receipt: unknown;
+  tollgate: unknown;
+  outcome?: ExecutionOutcome;
+}
+
+const MAX_APPROVAL_FILE = 64 * 1024;
+
+export async function execContract(input: ExecInput): Promise<ExecResult> {
+  const now = input.now ?? (() => new Date());
+  const startedAt = now();
+  const executionId = `exe_${randomBytes(16).toString("hex")}`;
+  const contract = loadContract(input.contract);
+  const policy = loadPolicy(input.policy);
+  const key = input.key === undefined ? undefined : await loadSigningKey(input.key);
+  const evaluation = evaluate(contract, policy, {
+    fs: cachingFileSystem(),
+    searchPath: process.env.PATH ?? "",
+    env: process.env,
+    protectedPaths: [userConfigDir()],
+    now: startedAt,
+  });
+  const { decision } = evaluation.decision;
+  const refs = [...new Set(evaluation.commands.flatMap((command) => command.secretRefs))];
+  if (refs.length > 0 && decision !== "deny" && input.secrets === undefined) {
+    throw new UserError(
+      "SECRETS_SOURCE_MISSING",
+      `the contract uses secret refs (${refs.join(", ")}): pass --secrets FILE`,
+    );
+  }
+  // Each command gets only the secrets it names; resolved before any approval is consumed.
+  const secretsFile = decision === "deny" ? undefined : input.secrets;
+  const secrets = evaluation.commands.map((command) =>
+    secretsFile === undefined ? { env: {}, names: [] } : resolveSecrets(command.secretRefs, { file: secretsFile }),
+  );
+
+  let blockedBy: string | undefined;
+  let blockedExit: number = ExitCode.checkFailed;
+  let approvalIds: string[] = [];
+  if (decision === "deny") blockedBy = `denied by policy "${policy.name}": ${evaluation.decision.reasons.join("; ")}`;
+  else if (decision === "needs_approval") {
+    const approved = await useApprovals(
+      input,
+      contract.approval_mode,
+      evaluation.contractSha256,
+      policy,
+      executionId,
+      startedAt,
+    );
+    if (approved.ok) approvalIds = approved.approvalIds;
+    else {
+      blockedBy = `needs approval: ${approved.messages.join("; ")}`;
+      blockedExit = ExitCode.needsApproval;
+    }
+  }
+
+  let outcome: ExecutionOutcome | undefined;
+  if (blockedBy === undefined) {
+    const plans = evaluation.plans.map((plan, index) => {
+      const own = secrets[index] ?? { env: {}, names: [] };
+      return { ...plan, env: { ...plan.env, ...own.env }, secretNames: own.names };
+    });
+    outcome = await execute(plans, { mode: input.mode, now });
+  }
+  const { receipt, extension } = executionReceipt({
+    contract,
+    contractSha256: evaluation.contractSha256,
+    policyName: policy.name,
+    policySha256: evaluation.policySha256,
+    executionId,
+    tollgateVersion: buildInfo().version,
+    mode: input.mode,
+    approvalIds,
+    startedAt,
+    endedAt: now(),
+    secretsUsed: decision === "deny" ? 0 : refs.length,
+    networkUsed: evaluation.plans.some((plan) => plan.network === "full"),
+    ...(blockedBy === undefined ? {} : { blockedBy }),
+    ...(outcome === undefined ? {} : { outcome }),
+  });
+  const signed = key !== undefined;
+  const receiptPath =
+    input.receiptOut ??
+    join(
+      dirname(resolve(input.contract)),
+      `${contract.contract_id.replace(/[^A-Za-z0-9._-]/g, "_")}.${executionId}.receipt.${signed ? "jws" : "json"}`,
+    );
+  const body = key
+    ? await signReceipt(receipt, extension, key)
+    : `${JSON.stringify({ receipt, tollgate: extension }, null, 2)}`;
+  writeFileAtomic(receiptPath, `${body}\n`, { mode: 0o644 });
+  return {
+    exitCode: exitCodeFor(receipt.status, blockedBy === undefined ? undefined : blockedExit, outcome),
+    status: receipt.status,
+    decision,
+    receiptPath,
+    signed,
+    receipt,
+    tollgate: extension,
+    ...(outcome === undefined ? {} : { outcome }),
+  };
+}
+
+async function useApprovals(
+  input: ExecInput,
+  approvalMode: string,
+  contractSha256: string,
+  policy: ReturnType<typeof loadPolicy>,
+  executionId: string,
+  now: Date,
+): Promise<{ ok: true; approvalIds: string[] } | { ok: false; messages: string[] }> {
+  if (input.approvals.length === 0) return { ok: false, messages: ["no --approval given"] };
+  const jwsList = input.approvals.map((file) =>
+    new TextDecoder().decode(readFileCapped(file, MAX_APPROVAL_FILE, "approval file")).trim(),
+  );
+  const store = await openReplayStore(replayStorePath(findProjectRoot()));
+  try {
+    const checked = await verifyApprovals(jwsList, {
+      contractSha256,
+      trustedApprovers: policy.tollgate?.trusted_approvers ?? [],
+      now,
+      mode: approvalMode === "dual_control_required" ? "dual_control_required" : "human_required",
+      store,
+      executionId,
+    });
+    return checked.ok
+      ? { ok: true, approvalIds: checked.approvalIds }
+      : { ok: false, messages: checked.failures.map((failure) => failure.message) };
+  } finally {
+    store.close();
+  }
+}
+
+function exitCodeFor(status: ReceiptStatus, blockedExit: number | undefined, outcome?: ExecutionOutcome): number {
+  if (blockedExit !== undefined) return blockedExit;
+  if (outcome?.commands.some((command) => command.status === "sandbox_error")) return ExitCode.environment;
+  return status === "success" ? ExitCode.ok : ExitCode.checkFailed;
+}
+
+/** Every `--approval FILE`: citty keeps only the last of a repeated flag. */
+function approvalFiles(rawArgs: readonly string[]): string[] {
+  const files: string[] = [];
+  for (let i = 0; i < rawArgs.length; i++) {
+    const arg = rawArgs[i] as string;
+    if (arg === "--") break;
+    if (arg === "--approval" && rawArgs[i + 1] !== undefined) files.push(rawArgs[++i] as string);
+    else if (arg.startsWith("--approval=")) files.push(arg.slice("--approval=".length));
+  }
+  return files;
+}
+
+function summary(result: ExecResult): string {
+  const ran = result.outcome?.commands ?? [];
+  const lines = [
+    `${result.status}: decision ${result.decision}, ${ran.length} command${ran.length === 1 ? "" : "s"} run`,
+    ...ran.map(
+      (command) =>
+        `  ${command.id}: ${command.status}${command.exitCode === null ? "" : ` (exit ${command.exitCode})`}${command.sandboxError ? ` ${command.sandboxError}` : ""}`,
+    ),
+    `receipt${result.signed ? " (signed)" : " (unsigned: pass --key to sign)"}: ${result.receiptPath}`,
+  ];
+  const error = (result.receipt as { error?: string }).error;
+  if (error !== undefined && ran.length === 0) lines.splice(1, 0, `  ${error}`);
+  return `${lines.join("\n")}\n`;
+}
+
+export const execCommand = defineCommand({
+  meta: {
+    name: "exec",
+    description:
+      "Run a command contract under a policy and write a receipt: exit 0 success, 1 denied or failed, 3 needs approval, 4 sandbox unavailable",
+  },
+  args: {
+    contract: { type: "positional", description: "Command contract file (CSC v0.1 JSON)", required: true },
+    policy: { type: "string", description: "Policy file (CSC v0.1 YAML)", required: true },
+    mode: {
+      type: "enum",
+      options: ["hardened", "local"],
+      default: "hardened",
+      description: "hardened (bubblewrap) or local (limits only, no isolation)",
+    },
+    approval: { type: "string", description: "Signed approval file (repeat for dual control)" },
+    key: { type: "string", description: "Sign the receipt with this key (kid or PKCS#8 PEM file)" },
+    receiptOut: { type: "string", description: "Where to write the receipt (default: next to the contract)" },
+    secrets: { type: "string", description: 'Secrets file (JSON, mode 0600): ref -> {"env": VAR} or {"value": ...}' },
+    ...jsonArg,
+  },
+  async run({ args, rawArgs }) {
+    const result = await execContract({
+      contract: args.contract,
+      policy: args.policy,
+      mode: args.mode === "local" ? "local" : "hardened",
+      approvals: approvalFiles(rawArgs),
+      key: args.key,
+      receiptOut: args.receiptOut,
+      secrets: args.secrets,
+    });
+    process.stderr.write(summary(result));
+    if (args.json) {
+      printJson({
+        status: result.status,
+        exit_code: result.exitCode,
+        decision: result.decision,
+        receipt_path: result.receiptPath,
+        signed: result.signed,
+        receipt: result.receipt,
+        tollgate: result.tollgate,
+      });
+    }
+    return result.exitCode;
+  },
+});
