@@ -380,8 +380,10 @@ function checkCommand(command: ContractCommand, ctx: Context): CommandOutcome {
       );
     }
   }
-  if (p.manual.has(classified)) {
-    add("APPROVAL_REQUIRED", `${where}: effect "${classified}" needs a human approval under this policy`);
+  // The proposed effect counts too: a stronger classification must not lift an approval the proposal needed.
+  const needsApproval = p.manual.has(classified) ? classified : p.manual.has(proposed) ? proposed : undefined;
+  if (needsApproval) {
+    add("APPROVAL_REQUIRED", `${where}: effect "${needsApproval}" needs a human approval under this policy`);
   }
   if (command.timeout_sec > policy.max_timeout_sec) {
     add(

@@ -160,6 +160,15 @@ describe("deny beats needs_approval", () => {
     const manual = policy({ manual_approval_for_classified_effect_types: ["transform_local"] });
     const writes = contract([command({ write_paths: ["/workspace/out/**"], proposed_effect_type: "transform_local" })]);
     expect(evaluate(writes, manual, options()).decision.reason_codes).toEqual(["APPROVAL_REQUIRED"]);
+    const reclassified = contract([command({ proposed_effect_type: "transform_local", network: "full" })]);
+    const approvalForProposed = policy({
+      allowed_effect_types: ["transform_local", "fetch_external"],
+      manual_approval_for_classified_effect_types: ["transform_local"],
+    });
+    expect(evaluate(reclassified, approvalForProposed, options()).decision.reason_codes).toEqual([
+      "EFFECT_RECLASSIFIED",
+      "APPROVAL_REQUIRED",
+    ]);
     const both = contract([command({ timeout_sec: 999 })], { approval_mode: "human_required" });
     expect(evaluate(both, policy(), options()).decision.decision).toBe("deny");
   });
