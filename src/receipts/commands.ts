@@ -3,7 +3,6 @@
  * the user asks for (`--json`, exported keys, an approval JWS) go to stdout;
  * everything else to stderr. No command ever prints a private key.
  */
-import { Buffer } from "node:buffer";
 import { existsSync } from "node:fs";
 import { defineCommand } from "citty";
 import {
@@ -19,7 +18,7 @@ import {
 import { createApproval } from "./approval.ts";
 import { parseApprovalDuration } from "./duration.ts";
 import { receiptStatement, signDsse } from "./intoto.ts";
-import { RECEIPT_TYP } from "./jws.ts";
+import { decodeUnverified, RECEIPT_TYP } from "./jws.ts";
 import {
   generateKey,
   type KeyRecord,
@@ -188,27 +187,15 @@ const verify = defineCommand({
   },
 });
 
-/** The parts of a JWS, decoded without any check: for display only. */
-function decodeUnverified(
-  jws: string,
-  path: string,
-): { header: Record<string, unknown>; payload: Record<string, unknown> } {
-  const [header, payload] = jws.split(".").map((part) => {
-    try {
-      return JSON.parse(Buffer.from(part, "base64url").toString("utf8")) as unknown;
-    } catch {
-      return undefined;
-    }
-  });
-  const isObject = (value: unknown): value is Record<string, unknown> =>
-    typeof value === "object" && value !== null && !Array.isArray(value);
-  if (!isObject(header) || !isObject(payload) || header.typ !== RECEIPT_TYP) {
+function readUnverifiedReceipt(path: string): { header: Record<string, unknown>; payload: Record<string, unknown> } {
+  const decoded = decodeUnverified(readText(path, "receipt"));
+  if (decoded?.header.typ !== RECEIPT_TYP) {
     throw new UserError(
       "RECEIPT_UNREADABLE",
       `${path} is not a receipt (a compact JWS with a JSON header and payload, typ ${RECEIPT_TYP})`,
     );
   }
-  return { header, payload };
+  return decoded;
 }
 
 function summary(header: Record<string, unknown>, payload: Record<string, unknown>): string {
@@ -240,7 +227,7 @@ const showReceipt = defineCommand({
   meta: { name: "show", description: "Show what a receipt claims, without verifying it" },
   args: { ...receiptArg, ...jsonArg },
   run({ args }) {
-    const { header, payload } = decodeUnverified(readText(args.receipt, "receipt"), args.receipt);
+    const { header, payload } = readUnverifiedReceipt(args.receipt);
     if (args.json) {
       printJson({
         verified: false,

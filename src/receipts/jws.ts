@@ -60,6 +60,21 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** Header and payload decoded with no check at all: for display, never for a decision. */
+export function decodeUnverified(
+  jws: string,
+): { header: Record<string, unknown>; payload: Record<string, unknown> } | undefined {
+  const [header = "", payload = ""] = jws.split(".", 2);
+  try {
+    const decoded = { header: decodeJson(header), payload: decodeJson(payload) };
+    return isObject(decoded.header) && isObject(decoded.payload)
+      ? { header: decoded.header, payload: decoded.payload }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Verifies `jws` as a JWS of kind `typ` signed by one of `keys`; throws a VerificationError. */
 export async function verifyJws(jws: string, typ: string, keys: TrustedKeys): Promise<VerifiedJws> {
   const segments = jws.split(".");
