@@ -181,6 +181,7 @@ function awkInline(args: readonly string[]): string | undefined {
       fromFile = true;
       i++;
     } else if (arg === "-e" || arg === "--source") programs.push(args[++i] ?? "");
+    else if (arg.startsWith("--source=")) programs.push(arg.slice("--source=".length));
     else if (arg === "-F" || arg === "-v") i++;
     else if (arg === "--") continue;
     else if (!arg.startsWith("-") && !fromFile && programs.length === 0) {
@@ -207,14 +208,13 @@ function programInline(argv: readonly string[]): string | undefined {
 /** The inline-code form in `argv` or anything it wraps (e.g. "python3 -c"), or undefined. */
 export function inlineCodeForm(argv: readonly string[]): string | undefined {
   const chain = commandChain(argv);
-  for (const [index, link] of chain.entries()) {
+  let underXargs = false;
+  for (const link of chain) {
     const form = programInline(link);
     if (form) return form;
-    const outer = chain[index - 1];
-    const { interpreter } = rulesOf(programName(link[0] ?? ""));
-    if (outer && programName(outer[0] ?? "") === "xargs" && interpreter) {
-      return `xargs ${programName(link[0] ?? "")} (stdin data become its program operands)`;
-    }
+    const name = programName(link[0] ?? "");
+    if (underXargs && rulesOf(name).interpreter) return `xargs ${name} (stdin data become its program operands)`;
+    underXargs ||= name === "xargs";
   }
   return undefined;
 }
@@ -227,7 +227,7 @@ export function stdinProgram(argv: readonly string[]): string | undefined {
   const last = commandChain(argv).at(-1) ?? [];
   const name = programName(last[0] ?? "");
   const rule = rulesOf(name).interpreter;
-  if (!rule || name === "deno" || /^(pwsh|powershell)$/.test(name)) return undefined;
+  if (!rule) return undefined;
   const scan = scanOptions(name, last.slice(1), rule);
   return scan.operand === undefined || scan.operand === "-" || scan.stdinFlag ? name : undefined;
 }

@@ -44,6 +44,8 @@ const INLINE: string[][] = [
   ["xargs", "sh"],
   ["xargs", "-n", "1", "python3"],
   ["xargs", "sh", "-c", "x"],
+  ["xargs", "-0", "nice", "sh"],
+  ["gawk", '--source=BEGIN { system("id") }'],
   ["find", ".", "-exec", "rm", "{}", ";"],
   ["find", ".", "-execdir", "x", "{}", "+"],
   ["find", ".", "-ok", "x", ";"],
@@ -169,6 +171,7 @@ describe("a pipeline feeding an interpreter", () => {
     expect(stdinProgram(["bash", "-s", "--", "arg"])).toBe("bash");
     expect(stdinProgram(["python3", "-"])).toBe("python3");
     expect(stdinProgram(["env", "node"])).toBe("node");
+    expect(stdinProgram(["pwsh"])).toBe("pwsh");
   });
 
   test("an interpreter given a script file, and non-interpreters, are not", () => {
