@@ -173,7 +173,7 @@ const verify = defineCommand({
       if (args.json) printJson({ valid: true, kid, receipt, extension });
       else {
         process.stderr.write(
-          `VALID: receipt ${receipt.execution_id} (${receipt.status}) for contract ${receipt.contract_id}, signed by ${kid}\n`,
+          `VALID: receipt ${shown(receipt.execution_id)} (${receipt.status}) for contract ${shown(receipt.contract_id)}, signed by ${kid}\n`,
         );
       }
       return ExitCode.ok;
@@ -198,26 +198,31 @@ function readUnverifiedReceipt(path: string): { header: Record<string, unknown>;
   return decoded;
 }
 
+/** A claimed value for the terminal: the receipt is untrusted, so no control characters (escape sequences) pass. */
+function shown(value: unknown): string {
+  return String(value).replace(/\p{Cc}/gu, "?");
+}
+
 function summary(header: Record<string, unknown>, payload: Record<string, unknown>): string {
   const extension = (header.tollgate ?? {}) as Record<string, unknown>;
   const commands = Array.isArray(extension.commands) ? (extension.commands as Record<string, unknown>[]) : [];
   const approvals = Array.isArray(extension.approval_ids) ? extension.approval_ids.join(", ") : "";
   const lines = [
     'NOT VERIFIED: this shows what the receipt claims; run "tollgate receipt verify" to check it.',
-    `status:      ${String(payload.status)}`,
-    `contract:    ${String(payload.contract_id)} (sha256 ${String(payload.contract_sha256)})`,
-    `execution:   ${String(payload.execution_id)}`,
-    `policy:      ${String(payload.policy_profile)} (sha256 ${String(payload.policy_sha256 ?? extension.policy_sha256)})`,
-    `mode:        ${String(payload.execution_mode ?? extension.execution_mode)}`,
-    `time:        ${String(payload.started_at)} .. ${String(payload.ended_at)}`,
-    `signer kid:  ${String(header.kid)} (alg ${String(header.alg)}, typ ${String(header.typ)})`,
-    `approvals:   ${approvals || "none"}`,
+    `status:      ${shown(payload.status)}`,
+    `contract:    ${shown(payload.contract_id)} (sha256 ${shown(payload.contract_sha256)})`,
+    `execution:   ${shown(payload.execution_id)}`,
+    `policy:      ${shown(payload.policy_profile)} (sha256 ${shown(payload.policy_sha256 ?? extension.policy_sha256)})`,
+    `mode:        ${shown(payload.execution_mode ?? extension.execution_mode)}`,
+    `time:        ${shown(payload.started_at)} .. ${shown(payload.ended_at)}`,
+    `signer kid:  ${shown(header.kid)} (alg ${shown(header.alg)}, typ ${shown(header.typ)})`,
+    `approvals:   ${shown(approvals || "none")}`,
     "commands:",
     ...commands.map((command) =>
       command.status === "not_run"
-        ? `  ${String(command.id)}  not run`
-        : `  ${String(command.id)}  ${String(command.status)}  exit ${String(command.exit_code)}${command.signal ? ` (${String(command.signal)})` : ""}  ` +
-          `stdout ${String((command.stdout as Record<string, unknown> | undefined)?.sha256)}  stderr ${String((command.stderr as Record<string, unknown> | undefined)?.sha256)}`,
+        ? `  ${shown(command.id)}  not run`
+        : `  ${shown(command.id)}  ${shown(command.status)}  exit ${shown(command.exit_code)}${command.signal ? ` (${shown(command.signal)})` : ""}  ` +
+          `stdout ${shown((command.stdout as Record<string, unknown> | undefined)?.sha256)}  stderr ${shown((command.stderr as Record<string, unknown> | undefined)?.sha256)}`,
     ),
   ];
   return `${lines.join("\n")}\n`;

@@ -99,7 +99,10 @@ export async function verifyJws(jws: string, typ: string, keys: TrustedKeys): Pr
   if (!isObject(header)) throw new VerificationError("MALFORMED_JWS", "the header is not a JSON object");
   const unexpected = Object.keys(header).filter((name) => !HEADER_PARAMS.has(name));
   if (unexpected.length > 0) {
-    throw new VerificationError("MALFORMED_JWS", `unexpected header parameter(s): ${unexpected.join(", ")}`);
+    throw new VerificationError(
+      "MALFORMED_JWS",
+      `unexpected header parameter(s): ${unexpected.map((name) => JSON.stringify(name)).join(", ")}`,
+    );
   }
   if (typeof header.alg !== "string" || !ALLOWED_ALGS.includes(header.alg)) {
     throw new VerificationError(
@@ -112,7 +115,7 @@ export async function verifyJws(jws: string, typ: string, keys: TrustedKeys): Pr
   }
   if (typeof header.kid !== "string") throw new VerificationError("KID_UNKNOWN", "the header names no key (kid)");
   const key = keys.get(header.kid);
-  if (!key) throw new VerificationError("KID_UNKNOWN", `kid ${header.kid} is not a trusted key`);
+  if (!key) throw new VerificationError("KID_UNKNOWN", `kid ${JSON.stringify(header.kid)} is not a trusted key`);
   const [encodedHeader, encodedPayload, encodedSignature] = segments as [string, string, string];
   const signature = Buffer.from(encodedSignature, "base64url");
   // Only the canonical encoding of a signature is accepted, so a JWS has one spelling.

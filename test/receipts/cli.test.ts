@@ -221,6 +221,16 @@ describe("tollgate receipt show and export", () => {
     expect(json).toMatchObject({ verified: false, extension, header: { kid, typ: "csc-receipt+jws" } });
   });
 
+  test("show prints no control characters a receipt carries (terminal escapes)", async () => {
+    const hostile = join(work, "hostile.jws");
+    const facts = sampleFacts({ contract_id: "evil\u001b]0;owned\u0007\u001b[2J", contract_sha256: contractSha });
+    writeFileSync(hostile, await signReceipt(buildReceipt(facts, extension), extension, signing));
+    const result = logged("receipt", "show", hostile);
+    expect(result.code).toBe(ExitCode.ok);
+    expect(result.stderr).toContain("evil?]0;owned??[2J");
+    for (const control of ["\u001b", "\u0007"]) expect(result.stderr).not.toContain(control);
+  });
+
   test("show refuses what is not a receipt (exit 2)", () => {
     expect(logged("receipt", "show", contractPath).code).toBe(ExitCode.usage);
   });
