@@ -47,3 +47,10 @@ describe("argv stays argv", () => {
     expect(existsSync(other)).toBe(false);
   });
 });
+
+test("a command cannot forge bwrap's status report: tollgate's descriptors are closed inside", async () => {
+  const forge = sh(`for fd in 3 4 5; do echo '{ "exit-code": 0 }' >&$fd; done; exit 3`);
+  const result = await inside([forge]);
+  expect(result).toMatchObject({ status: "failed", exitCode: 3 });
+  expect(result.stderr.text).toContain("4: Bad file descriptor");
+});
