@@ -67,8 +67,8 @@ export interface Evaluation {
   /** Findings about the contract as a whole (risk class, approval mode). */
   contractFindings: Finding[];
   commands: CommandResult[];
-  /** What the executor runs, in order; empty when the decision is deny. */
-  plans: CommandPlan[];
+  /** What the executor runs, in order (built on first use); empty when the decision is deny. */
+  readonly plans: CommandPlan[];
 }
 
 const NETWORK_RANK: Readonly<Record<NetworkMode, number>> = { deny: 0, allowlisted: 1, full: 2 };
@@ -222,33 +222,41 @@ interface CommandOutcome {
   writePaths: string[];
 }
 
-function checkPrograms(
-  command: ContractCommand,
-  segments: readonly (readonly string[])[],
-  ctx: Context,
-  add: (code: ReasonCode, text: string) => void,
-) {
+/** A command's findings; each reason starts with the command id (and the pipeline segment). */
+class CommandFindings {
+  readonly list: Finding[] = [];
+
+  constructor(private readonly id: string) {}
+
+  add(code: ReasonCode, text: string, segment?: number): void {
+    const where = segment === undefined ? `command ${this.id}` : `command ${this.id} (pipeline segment ${segment + 1})`;
+    this.list.push({ code, reason: `${where}: ${text}` });
+  }
+}
+
+function checkPrograms(segments: readonly (readonly string[])[], ctx: Context, findings: CommandFindings) {
   const { p, options } = ctx;
   const executables: string[] = [];
   for (let index = 0; index < segments.length; index++) {
     const argv = segments[index] as readonly string[];
-    const where =
-      segments.length > 1 ? `command ${command.id} (pipeline segment ${index + 1})` : `command ${command.id}`;
+    const segment = segments.length > 1 ? index : undefined;
     const facts = factsOf(argv);
     for (let link = 0; link < facts.chain.length; link++) {
       const linkArgv = facts.chain[link] as readonly string[];
       const name = facts.names[link] as string;
       if (!p.allow.has(name)) {
-        add(
+        findings.add(
           "COMMAND_NOT_ALLOWED",
-          `${where}: "${name}" is not in the policy's allow_commands ${list(p.allow)}; use one of those programs`,
+          `"${name}" is not in the policy's allow_commands ${list(p.allow)}; use one of those programs`,
+          segment,
         );
       }
       for (const prefix of p.deny.get(name) ?? []) {
         if (holdsWords(linkArgv, prefix)) {
-          add(
+          findings.add(
             "ARGV_PREFIX_DENIED",
-            `${where}: argv matches the denied prefix ${JSON.stringify(prefix)}; drop that form`,
+            `argv matches the denied prefix ${JSON.stringify(prefix)}; drop that form`,
+            segment,
           );
         }
       }
@@ -256,39 +264,48 @@ function checkPrograms(
     if (ctx.policy.tollgate?.allow_inline_code !== true) {
       const form = facts.inline;
       if (form) {
-        add(
+        findings.add(
           "INLINE_CODE_DENIED",
-          `${where}: inline code (${form}) is not allowed; write the code to a file in the workspace and run that file`,
+          `inline code (${form}) is not allowed; write the code to a file in the workspace and run that file`,
+          segment,
         );
       }
       const interpreter = index > 0 ? facts.stdinProgram : undefined;
       if (interpreter) {
-        add(
+        findings.add(
           "PIPELINE_STDIN_PROGRAM",
-          `${where}: "${interpreter}" would run the previous segment's output as a program; save it to a file, review it, run the file`,
+          `"${interpreter}" would run the previous segment's output as a program; save it to a file, review it, run the file`,
+          segment,
         );
       }
     }
     const arg0 = argv[0] ?? "";
     if (arg0.includes("/") && !arg0.startsWith("/")) {
-      add(
+      findings.add(
         "EXECUTABLE_NOT_TRUSTED",
-        `${where}: argv[0] "${arg0}" is a relative path; give a program name or an absolute path`,
+        `argv[0] "${arg0}" is a relative path; give a program name or an absolute path`,
+        segment,
       );
       continue;
     }
     const found = options.fs.findExecutable(arg0, options.searchPath);
     if (!found) {
-      add("EXECUTABLE_NOT_FOUND", `${where}: "${arg0}" is not an executable file on the PATH; check the program name`);
+      findings.add(
+        "EXECUTABLE_NOT_FOUND",
+        `"${arg0}" is not an executable file on the PATH; check the program name`,
+        segment,
+      );
     } else if (!isUnderAny(found.location, p.executableDirs)) {
-      add(
+      findings.add(
         "EXECUTABLE_NOT_TRUSTED",
-        `${where}: "${found.location}" is outside the trusted program folders ${list(p.executableDirs)}; run a system program or add its folder to the policy's tollgate.executable_dirs`,
+        `"${found.location}" is outside the trusted program folders ${list(p.executableDirs)}; run a system program or add its folder to the policy's tollgate.executable_dirs`,
+        segment,
       );
     } else if (isUnderAny(found.location, ctx.writeScopes) || isUnderAny(found.file, ctx.writeScopes)) {
-      add(
+      findings.add(
         "EXECUTABLE_NOT_TRUSTED",
-        `${where}: "${found.file}" lies inside a write path of this contract, so it could be replaced before it runs; run a program outside the write paths`,
+        `"${found.file}" lies inside a write path of this contract, so it could be replaced before it runs; run a program outside the write paths`,
+        segment,
       );
     } else {
       executables[index] = found.file;
@@ -297,147 +314,150 @@ function checkPrograms(
   return executables;
 }
 
-function checkPaths(
-  command: ContractCommand,
+function checkPath(
+  findings: CommandFindings,
   ctx: Context,
-  add: (code: ReasonCode, text: string) => void,
-): Omit<CommandOutcome, "result"> {
-  const { p, options, policy } = ctx;
-  const where = `command ${command.id}`;
-  const check = (raw: string, field: string, prefixes: readonly string[] | undefined, code: ReasonCode) => {
-    const scoped = realScope(raw, options.fs);
-    if (!scoped.ok) {
-      add(scoped.code, `${where}: ${field} ${scoped.problem}`);
-      return undefined;
-    }
-    const real = scoped.path;
-    if (ctx.protectedPaths.some((dir) => overlaps(real, dir))) {
-      add(
-        "TOLLGATE_STATE_PROTECTED",
-        `${where}: ${field} "${raw}" reaches tollgate's own keys and settings; narrow it`,
-      );
-    }
-    if (prefixes && !isUnderAny(real, prefixes)) {
-      const from = field === "cwd" ? "allowed_cwd_prefixes" : `allowed_${field.split("_")[0]}_prefixes`;
-      add(code, `${where}: ${field} "${raw}" is outside the policy's ${from} ${list(prefixes)}; use a path under one`);
-    }
-    return real;
-  };
-  const writesForbidden = policy.require_write_paths_empty === true && command.write_paths.length > 0;
-  if (writesForbidden) {
-    add("WRITE_PATHS_NOT_EMPTY", `${where}: this policy allows no write_paths; remove them and write nothing`);
+  raw: string,
+  field: "cwd" | "read_paths" | "write_paths",
+  prefixes: readonly string[] | undefined,
+): string | undefined {
+  const scoped = realScope(raw, ctx.options.fs);
+  if (!scoped.ok) {
+    findings.add(scoped.code, `${field} ${scoped.problem}`);
+    return undefined;
   }
-  const collect = (
-    raws: readonly string[],
-    field: string,
-    prefixes: readonly string[] | undefined,
-    code: ReasonCode,
-  ) => {
-    const out: string[] = [];
-    for (const raw of raws) {
-      const real = check(raw, field, prefixes, code);
-      if (real !== undefined) out.push(real);
+  const real = scoped.path;
+  for (const dir of ctx.protectedPaths) {
+    if (overlaps(real, dir)) {
+      findings.add("TOLLGATE_STATE_PROTECTED", `${field} "${raw}" reaches tollgate's own keys and settings; narrow it`);
     }
-    return out;
-  };
-  return {
-    cwd: check(command.cwd, "cwd", p.cwd, "CWD_NOT_ALLOWED") ?? "",
-    readPaths: collect(command.read_paths, "read_paths", p.read, "READ_SCOPE_DENIED"),
-    writePaths: collect(
-      command.write_paths,
-      "write_paths",
-      writesForbidden ? undefined : p.write,
-      "WRITE_SCOPE_DENIED",
-    ),
-  };
+  }
+  if (prefixes && !isUnderAny(real, prefixes)) {
+    const [code, from] = PATH_RULES[field];
+    findings.add(code, `${field} "${raw}" is outside the policy's ${from} ${list(prefixes)}; use a path under one`);
+  }
+  return real;
+}
+
+const PATH_RULES = {
+  cwd: ["CWD_NOT_ALLOWED", "allowed_cwd_prefixes"],
+  read_paths: ["READ_SCOPE_DENIED", "allowed_read_prefixes"],
+  write_paths: ["WRITE_SCOPE_DENIED", "allowed_write_prefixes"],
+} as const satisfies Record<string, readonly [ReasonCode, string]>;
+
+function checkPathList(
+  findings: CommandFindings,
+  ctx: Context,
+  raws: readonly string[],
+  field: "read_paths" | "write_paths",
+  prefixes: readonly string[] | undefined,
+): string[] {
+  const out: string[] = [];
+  for (const raw of raws) {
+    const real = checkPath(findings, ctx, raw, field, prefixes);
+    if (real !== undefined) out.push(real);
+  }
+  return out;
 }
 
 function checkCommand(command: ContractCommand, ctx: Context): CommandOutcome {
   const { policy, p } = ctx;
-  const findings: Finding[] = [];
-  const add = (code: ReasonCode, reason: string) => findings.push({ code, reason });
-  const where = `command ${command.id}`;
+  const findings = new CommandFindings(command.id);
   const segments = segmentsOf(command);
-  const executables = checkPrograms(command, segments, ctx, add);
+  const executables = checkPrograms(segments, ctx, findings);
 
   const proposed = command.proposed_effect_type;
   if (!p.effects.has(proposed)) {
-    add(
+    findings.add(
       "EFFECT_TYPE_NOT_ALLOWED",
-      `${where}: effect type "${proposed}" is not in the policy's allowed_effect_types ${list(p.effects)}`,
+      `effect type "${proposed}" is not in the policy's allowed_effect_types ${list(p.effects)}`,
     );
   }
-  const classified = classifyEffect(
-    command,
-    segments.map((argv) => factsOf(argv).effect),
-  );
+  const programEffects: (EffectType | undefined)[] = [];
+  for (const argv of segments) programEffects.push(factsOf(argv).effect);
+  const classified = classifyEffect(command, programEffects);
   if (classified !== proposed) {
-    add("EFFECT_RECLASSIFIED", `${where}: proposed as "${proposed}" but what it runs is "${classified}"; declare that`);
+    findings.add("EFFECT_RECLASSIFIED", `proposed as "${proposed}" but what it runs is "${classified}"; declare that`);
     if (!p.effects.has(classified)) {
-      add(
+      findings.add(
         "EFFECT_TYPE_NOT_ALLOWED",
-        `${where}: its effect "${classified}" is not in the policy's allowed_effect_types ${list(p.effects)}`,
+        `its effect "${classified}" is not in the policy's allowed_effect_types ${list(p.effects)}`,
       );
     }
   }
   // The proposed effect counts too: a stronger classification must not lift an approval the proposal needed.
   const needsApproval = p.manual.has(classified) ? classified : p.manual.has(proposed) ? proposed : undefined;
   if (needsApproval) {
-    add("APPROVAL_REQUIRED", `${where}: effect "${needsApproval}" needs a human approval under this policy`);
+    findings.add("APPROVAL_REQUIRED", `effect "${needsApproval}" needs a human approval under this policy`);
   }
   if (command.timeout_sec > policy.max_timeout_sec) {
-    add(
+    findings.add(
       "TIMEOUT_EXCEEDS_POLICY",
-      `${where}: timeout_sec ${command.timeout_sec} exceeds the policy's max_timeout_sec ${policy.max_timeout_sec}; lower it`,
+      `timeout_sec ${command.timeout_sec} exceeds the policy's max_timeout_sec ${policy.max_timeout_sec}; lower it`,
     );
   }
   if (NETWORK_RANK[command.network] > NETWORK_RANK[policy.network]) {
-    add(
+    findings.add(
       "NETWORK_EXCEEDS_POLICY",
-      `${where}: network "${command.network}" exceeds the policy's "${policy.network}"; ask for "${policy.network}" or less`,
+      `network "${command.network}" exceeds the policy's "${policy.network}"; ask for "${policy.network}" or less`,
     );
   }
   if (command.network === "allowlisted") {
-    add(
+    findings.add(
       "NETWORK_ALLOWLIST_UNSUPPORTED",
-      `${where}: network "allowlisted" is not enforced by tollgate yet; ask for "deny" (or "full" where the policy allows it)`,
+      `network "allowlisted" is not enforced by tollgate yet; ask for "deny" (or "full" where the policy allows it)`,
     );
   }
   for (const ref of command.secret_refs) {
-    if (!policy.allow_secret_refs || (p.allowedSecrets && !p.allowedSecrets.has(ref))) {
-      add(
+    if (!policy.allow_secret_refs) {
+      findings.add("SECRET_REF_NOT_ALLOWED", `this policy allows no secret_refs (asked for "${ref}"); remove them`);
+    } else if (p.allowedSecrets && !p.allowedSecrets.has(ref)) {
+      findings.add(
         "SECRET_REF_NOT_ALLOWED",
-        policy.allow_secret_refs
-          ? `${where}: secret ref "${ref}" is not in the policy's tollgate.allowed_secret_refs ${list(p.allowedSecrets ?? [])}`
-          : `${where}: this policy allows no secret_refs (asked for "${ref}"); remove them`,
+        `secret ref "${ref}" is not in the policy's tollgate.allowed_secret_refs ${list(p.allowedSecrets)}`,
       );
     }
   }
   for (const name of command.env_allow) {
     if (!p.allowedEnv.has(name)) {
-      add(
+      findings.add(
         "ENV_NOT_ALLOWED",
-        `${where}: environment variable ${name} is not in the policy's tollgate.allowed_env ${list(p.allowedEnv)}; remove it from env_allow`,
+        `environment variable ${name} is not in the policy's tollgate.allowed_env ${list(p.allowedEnv)}; remove it from env_allow`,
       );
     }
   }
-  const paths = checkPaths(command, ctx, add);
-  const codes = findings.length === 0 ? [] : [...new Set(findings.map((finding) => finding.code))];
+  const writesForbidden = policy.require_write_paths_empty === true && command.write_paths.length > 0;
+  if (writesForbidden) {
+    findings.add("WRITE_PATHS_NOT_EMPTY", "this policy allows no write_paths; remove them and write nothing");
+  }
+  const cwd = checkPath(findings, ctx, command.cwd, "cwd", p.cwd) ?? "";
+  const readPaths = checkPathList(findings, ctx, command.read_paths, "read_paths", p.read);
+  const writePaths = checkPathList(
+    findings,
+    ctx,
+    command.write_paths,
+    "write_paths",
+    writesForbidden ? undefined : p.write,
+  );
+  const codes: ReasonCode[] = [];
+  for (const finding of findings.list) if (!codes.includes(finding.code)) codes.push(finding.code);
   return {
     result: {
       id: command.id,
       codes,
-      findings,
+      findings: findings.list,
       classifiedEffect: classified,
       executables,
       secretRefs: [...command.secret_refs],
     },
-    ...paths,
+    cwd,
+    readPaths,
+    writePaths,
   };
 }
 
 function decide(codes: ReadonlySet<ReasonCode>): DecisionKind {
-  if ([...codes].some((code) => !NON_DENYING_CODES.has(code))) return "deny";
+  for (const code of codes) if (!NON_DENYING_CODES.has(code)) return "deny";
   return codes.has("APPROVAL_REQUIRED") ? "needs_approval" : "allow";
 }
 
@@ -458,10 +478,34 @@ function contractChecks(contract: CommandContract, policy: Policy): Finding[] {
   return findings;
 }
 
-/** Checks `contract` against `policy`; the decision, per-command results and, unless denied, the plans. */
+function plan(command: ContractCommand, outcome: CommandOutcome, ctx: Context): CommandPlan {
+  const env: Record<string, string> = {};
+  for (const name of command.env_allow) {
+    const value = ctx.options.env[name];
+    if (ctx.p.allowedEnv.has(name) && value !== undefined) env[name] = value;
+  }
+  return {
+    id: command.id,
+    segments: segmentsOf(command).map((argv, s) => [outcome.result.executables[s] as string, ...argv.slice(1)]),
+    cwd: outcome.cwd,
+    readPaths: outcome.readPaths,
+    writePaths: outcome.writePaths,
+    network: command.network === "full" ? "full" : "deny",
+    env,
+    secretNames: [],
+    timeoutMs: command.timeout_sec * 1000,
+    limits: { ...ctx.p.limits },
+  };
+}
+
+/**
+ * Checks `contract` against `policy`: the decision and per-command results;
+ * `plans` (built on first use, empty when denied) are what the executor runs.
+ */
 export function evaluate(contract: CommandContract, policy: Policy, options: EvaluateOptions): Evaluation {
   const p = compile(policy, options.fs);
-  const writeScopes = contract.commands.flatMap((command) => realPrefixes(command.write_paths, options.fs));
+  const writeScopes: string[] = [];
+  for (const command of contract.commands) writeScopes.push(...realPrefixes(command.write_paths, options.fs));
   const ctx: Context = {
     policy,
     p,
@@ -471,36 +515,15 @@ export function evaluate(contract: CommandContract, policy: Policy, options: Eva
   };
   const contractFindings = contractChecks(contract, policy);
   const outcomes = contract.commands.map((command) => checkCommand(command, ctx));
-  const all = [...contractFindings, ...outcomes.flatMap((outcome) => outcome.result.findings)];
+  const all = [...contractFindings];
+  for (const outcome of outcomes) all.push(...outcome.result.findings);
   const codes = new Set(all.map((finding) => finding.code));
   const decision = decide(codes);
   const count = contract.commands.length;
   const allowLine = `${count === 1 ? "the command passes" : `all ${count} commands pass`} policy "${policy.name}"`;
   const validity = (options.validitySeconds ?? DEFAULT_VALIDITY_SECONDS) * 1000;
   const contractHash = contractSha256(contract);
-  const plans =
-    decision === "deny"
-      ? []
-      : outcomes.map(({ result, cwd, readPaths, writePaths }, index): CommandPlan => {
-          const command = contract.commands[index] as ContractCommand;
-          const env: Record<string, string> = {};
-          for (const name of command.env_allow) {
-            const value = options.env[name];
-            if (p.allowedEnv.has(name) && value !== undefined) env[name] = value;
-          }
-          return {
-            id: command.id,
-            segments: segmentsOf(command).map((argv, s) => [result.executables[s] as string, ...argv.slice(1)]),
-            cwd,
-            readPaths,
-            writePaths,
-            network: command.network === "full" ? "full" : "deny",
-            env,
-            secretNames: [],
-            timeoutMs: command.timeout_sec * 1000,
-            limits: { ...p.limits },
-          };
-        });
+  let plans: CommandPlan[] | undefined;
   return {
     decision: {
       contract_id: contract.contract_id,
@@ -519,6 +542,12 @@ export function evaluate(contract: CommandContract, policy: Policy, options: Eva
     policySha256: policySha256(policy),
     contractFindings,
     commands: outcomes.map((outcome) => outcome.result),
-    plans,
+    get plans() {
+      plans ??=
+        decision === "deny"
+          ? []
+          : outcomes.map((outcome, index) => plan(contract.commands[index] as ContractCommand, outcome, ctx));
+      return plans;
+    },
   };
 }
