@@ -504,13 +504,15 @@ function plan(command: ContractCommand, outcome: CommandOutcome, ctx: Context): 
  */
 export function evaluate(contract: CommandContract, policy: Policy, options: EvaluateOptions): Evaluation {
   const p = compile(policy, options.fs);
-  const writeScopes: string[] = [];
-  for (const command of contract.commands) writeScopes.push(...realPrefixes(command.write_paths, options.fs));
+  const writeScopes = new Set<string>();
+  for (const command of contract.commands) {
+    for (const scope of realPrefixes(command.write_paths, options.fs)) writeScopes.add(scope);
+  }
   const ctx: Context = {
     policy,
     p,
     options,
-    writeScopes,
+    writeScopes: [...writeScopes],
     protectedPaths: options.protectedPaths.map((dir) => options.fs.realPath(normalisePath(dir))),
   };
   const contractFindings = contractChecks(contract, policy);
