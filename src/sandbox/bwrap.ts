@@ -91,13 +91,13 @@ export function prepareWritePaths(plan: CommandPlan): void {
 }
 
 /** Runs every segment in its own bubblewrap sandbox, joined by pipes. */
-export async function launchHardened(
+export function launchHardened(
   plan: CommandPlan,
   bwrap: string,
   host: HostInfo,
   stagingDir: string,
   graceMs: number | undefined,
-): Promise<{ args: string[][]; run: () => Promise<HardenedRun> }> {
+): { args: string[][]; run: () => Promise<HardenedRun> } {
   const args = bwrapArgs(plan, host);
   return {
     args,

@@ -12,7 +12,7 @@ export interface ExecuteOptions {
   mode: ExecutionMode;
   /** Time between SIGTERM and SIGKILL when a timeout fires. */
   graceMs?: number;
-  /** tollgate's own folders hidden in hardened mode; defaults to the user config folder and the project's `.tollgate`. */
+  /** tollgate's own folders hidden in hardened mode; defaults to `tollgateFolders(plan)` (keys, config, `.tollgate` state). */
   hidden?: readonly string[];
   now?: () => Date;
 }
@@ -24,22 +24,11 @@ export interface ExecuteOptions {
  */
 export async function execute(plans: readonly CommandPlan[], options: ExecuteOptions): Promise<ExecutionOutcome> {
   const now = options.now ?? (() => new Date());
-  const profile: unknown[] = [];
-  const commands: CommandOutcome[] = [];
-  let tools: { bwrap?: string; prlimit: string } | string;
-  if (options.mode === "hardened") {
-    const preflight = await hardenedPreflight({ probe: false });
-    tools = preflight.ok ? preflight : `hardened mode is unavailable: ${preflight.reason}. Fix: ${preflight.fix}`;
-  } else {
-    const prlimit = findTool("prlimit");
-    tools = prlimit
-      ? { prlimit }
-      : "prlimit is not installed, so limits cannot be applied (apt-get install util-linux)";
-  }
   const refuse = (plan: CommandPlan, error: unknown, startedAt: Date): CommandOutcome => {
     if (!(error instanceof TollgateError)) throw error;
     return sandboxErrorOutcome(plan, redactor(plan)(error.message), startedAt, now());
   };
+  const tools = await findTools(options.mode);
   // Every command is checked before the first runs: a sandbox that cannot be built blocks the whole run.
   for (const plan of plans) {
     const startedAt = now();
@@ -47,18 +36,17 @@ export async function execute(plans: readonly CommandPlan[], options: ExecuteOpt
       if (typeof tools === "string") throw new SandboxError(tools);
       checkBeforeLaunch(plan, options, tools);
     } catch (error) {
-      return {
-        mode: options.mode,
-        sandboxProfileSha256: sha256Hex(canonicalJson([])),
-        commands: [refuse(plan, error, startedAt)],
-      };
+      const commands = [refuse(plan, error, startedAt)];
+      return { mode: options.mode, sandboxProfileSha256: sha256Hex(canonicalJson([])), commands };
     }
   }
+  const profile: unknown[] = [];
+  const commands: CommandOutcome[] = [];
   for (const plan of plans) {
     const startedAt = now();
     let outcome: CommandOutcome;
     try {
-      const run = await runCommand(plan, options, tools as { bwrap?: string; prlimit: string });
+      const run = await runCommand(plan, options, tools as Tools);
       profile.push({ id: plan.id, argv: run.args.map((argv) => argv.map(redactor(plan))) });
       outcome = { ...run.outcome, id: plan.id, startedAt: startedAt.toISOString(), endedAt: now().toISOString() };
     } catch (error) {
@@ -70,6 +58,21 @@ export async function execute(plans: readonly CommandPlan[], options: ExecuteOpt
   return { mode: options.mode, sandboxProfileSha256: sha256Hex(canonicalJson(profile)), commands };
 }
 
+interface Tools {
+  bwrap?: string;
+  prlimit: string;
+}
+
+/** The launcher's tools, or why the mode cannot run here (cheap checks; a failing launch fails closed too). */
+async function findTools(mode: ExecutionMode): Promise<Tools | string> {
+  if (mode === "hardened") {
+    const preflight = await hardenedPreflight({ probe: false });
+    return preflight.ok ? preflight : `hardened mode is unavailable: ${preflight.reason}. Fix: ${preflight.fix}`;
+  }
+  const prlimit = findTool("prlimit");
+  return prlimit ? { prlimit } : "prlimit is not installed, so limits cannot be applied (apt-get install util-linux)";
+}
+
 /** Replaces the plan's secret values wherever tollgate's own text could carry them. */
 function redactor(plan: CommandPlan): (text: string) => string {
   const secrets = plan.secretNames.map((name) => plan.env[name]).filter((value): value is string => !!value);
@@ -79,11 +82,7 @@ function redactor(plan: CommandPlan): (text: string) => string {
 type RunOutcome = Omit<CommandOutcome, "id" | "startedAt" | "endedAt">;
 
 /** What can be known before launch: the plan is well-formed and, in hardened mode, its mounts can be built. */
-function checkBeforeLaunch(
-  plan: CommandPlan,
-  options: ExecuteOptions,
-  tools: { bwrap?: string; prlimit: string },
-): void {
+function checkBeforeLaunch(plan: CommandPlan, options: ExecuteOptions, tools: Tools): void {
   validatePlan(plan);
   if (options.mode !== "hardened") return;
   prepareWritePaths(plan);
@@ -94,7 +93,7 @@ function checkBeforeLaunch(
 async function runCommand(
   plan: CommandPlan,
   options: ExecuteOptions,
-  tools: { bwrap?: string; prlimit: string },
+  tools: Tools,
 ): Promise<{ args: string[][]; outcome: RunOutcome }> {
   if (options.mode === "local" || tools.bwrap === undefined) {
     const executables = plan.segments.map((argv) => hashExecutable(argv[0] as string).file);
@@ -121,7 +120,7 @@ async function runCommand(
       staged[argv[0] as string] = copy;
       return file;
     });
-    const launch = await launchHardened(
+    const launch = launchHardened(
       plan,
       tools.bwrap,
       realHost(tools.prlimit, staged, options.hidden ?? tollgateFolders(plan)),
