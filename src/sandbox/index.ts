@@ -15,6 +15,7 @@ export { classifyEffect } from "./effects.ts";
 export {
   type CommandResult,
   DEFAULT_LIMITS,
+  DEFAULT_VALIDITY_SECONDS,
   type EvaluateOptions,
   type Evaluation,
   evaluate,
