@@ -11,7 +11,7 @@ import {
 } from "node:fs";
 import { dirname, join } from "node:path";
 import { findProjectRoot, type PipelineResult, projectStateDir, runPipeline, userConfigDir } from "../core/index.ts";
-import { bwrapArgs, type HostInfo, SandboxError } from "./bwrap-args.ts";
+import { bwrapArgs, type HostInfo, SandboxError, within } from "./bwrap-args.ts";
 import type { CommandPlan } from "./plan.ts";
 
 /** What a hardened launch reports per segment: the command's exit code, or undefined when bwrap never started it. */
@@ -68,11 +68,13 @@ const STATUS_FD = 4;
 
 /**
  * Makes the host ready for the mounts: a missing write path is created as a
- * folder (only under a real, symlink-free existing folder), and a writable
- * repository without `.git/hooks` gets the empty folder git itself creates,
- * so it can be mounted read-only.
+ * folder (only under a real, symlink-free existing folder); inside a writable
+ * root, a repository without `.git/hooks` gets the empty folder git itself
+ * creates, and a missing tollgate folder (`.tollgate`) is created, so each can
+ * be mounted over: otherwise the command could create them and plant hooks
+ * or state that tollgate would trust later.
  */
-export function prepareWritePaths(plan: CommandPlan): void {
+export function prepareWritePaths(plan: CommandPlan, hidden: readonly string[]): void {
   for (const path of plan.writePaths) {
     if (!existsSync(path)) {
       let parent = dirname(path);
@@ -82,10 +84,12 @@ export function prepareWritePaths(plan: CommandPlan): void {
       }
       mkdirSync(path, { recursive: true });
     }
-    const gitDir = join(path, ".git");
     // Only where nothing on the way is a symlink: a write path pointing elsewhere is refused later, untouched.
-    if (realpathSync(path) === path && existsSync(gitDir) && statSync(gitDir).isDirectory()) {
-      mkdirSync(join(gitDir, "hooks"), { recursive: true });
+    if (realpathSync(path) !== path) continue;
+    const gitDir = join(path, ".git");
+    if (existsSync(gitDir) && statSync(gitDir).isDirectory()) mkdirSync(join(gitDir, "hooks"), { recursive: true });
+    for (const dir of hidden) {
+      if (within(dir, path) && dir !== path && !existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
     }
   }
 }

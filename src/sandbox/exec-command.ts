@@ -8,6 +8,8 @@ import { dirname, join, resolve } from "node:path";
 import { defineCommand } from "citty";
 import {
   buildInfo,
+  describeFsError,
+  EnvironmentError,
   ExitCode,
   findProjectRoot,
   jsonArg,
@@ -133,7 +135,14 @@ export async function execContract(input: ExecInput): Promise<ExecResult> {
   const body = key
     ? await signReceipt(receipt, extension, key)
     : `${JSON.stringify({ receipt, tollgate: extension }, null, 2)}`;
-  writeFileAtomic(receiptPath, `${body}\n`, { mode: 0o644 });
+  try {
+    writeFileAtomic(receiptPath, `${body}\n`, { mode: 0o644 });
+  } catch (error) {
+    throw new EnvironmentError(
+      "RECEIPT_UNWRITABLE",
+      `the run ended (${receipt.status}) but its receipt cannot be written to ${receiptPath}: ${describeFsError(error)}; pass --receipt-out PATH`,
+    );
+  }
   return {
     exitCode: exitCodeFor(receipt.status, blockedBy === undefined ? undefined : blockedExit, outcome),
     status: receipt.status,

@@ -85,9 +85,10 @@ type RunOutcome = Omit<CommandOutcome, "id" | "startedAt" | "endedAt">;
 function checkBeforeLaunch(plan: CommandPlan, options: ExecuteOptions, tools: Tools): void {
   validatePlan(plan);
   if (options.mode !== "hardened") return;
-  prepareWritePaths(plan);
+  const hidden = options.hidden ?? tollgateFolders(plan);
+  prepareWritePaths(plan, hidden);
   const placeholders = Object.fromEntries(plan.segments.map((argv) => [argv[0] as string, argv[0] as string]));
-  bwrapArgs(plan, realHost(tools.prlimit, placeholders, options.hidden ?? tollgateFolders(plan)));
+  bwrapArgs(plan, realHost(tools.prlimit, placeholders, hidden));
 }
 
 async function runCommand(

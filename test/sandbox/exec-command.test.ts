@@ -234,3 +234,9 @@ describe("tollgate exec", () => {
     expect(JSON.parse(readFileSync(result.receiptPath, "utf8")).receipt.status).toBe("success");
   });
 });
+
+test("a receipt that cannot be written is an environment error naming the path, not a crash", async () => {
+  const paths = files([command(["touch", `${work}/out/w`])]);
+  const run = execContract({ ...paths, mode: "local", approvals: [], receiptOut: join(work, "no-such-dir", "r.jws") });
+  await expect(run).rejects.toThrow(/receipt cannot be written to .*no-such-dir.*--receipt-out/);
+});

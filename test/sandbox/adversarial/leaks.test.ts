@@ -109,3 +109,16 @@ describe("a writable repository cannot plant code that runs outside the sandbox"
     expect(status.stdout.text).toBe("");
   });
 });
+
+test("a writable project without .tollgate cannot plant tollgate state: the folder is created and hidden", async () => {
+  const project = await repo();
+  const plant = sh("mkdir -p .tollgate && echo forged > .tollgate/gates-cache.json");
+  const outsideProject = tempDir("tollgate-project-");
+  expect((await outside([plant], { cwd: outsideProject })).status).toBe("success");
+  expect(existsSync(join(outsideProject, ".tollgate", "gates-cache.json"))).toBe(true);
+
+  const result = await execute([plan([plant], { cwd: project, writePaths: [project] })], { mode: "hardened" });
+  expect(result.commands[0]?.sandboxError).toBeUndefined();
+  expect(result.commands[0]?.status).toBe("success");
+  expect(existsSync(join(project, ".tollgate", "gates-cache.json"))).toBe(false);
+});
