@@ -243,7 +243,12 @@ function validatePlan(plan: CommandPlan): void {
     throw new SandboxError(`refused before launch: ${JSON.stringify(badName)} is not a valid variable name`);
 }
 
-/** The executable's real path and the SHA-256 of its bytes, read right before it runs. */
+/**
+ * The executable's real path and the SHA-256 of its bytes, read right before
+ * it runs. Hardened mode runs exactly these bytes (a private copy); local mode
+ * runs the file itself, which someone else could replace between the read and
+ * the exec.
+ */
 function hashExecutable(path: string): { file: ExecutedFile; bytes: Uint8Array } {
   let real: string;
   let bytes: Uint8Array;

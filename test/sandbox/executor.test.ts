@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execute } from "../../src/sandbox/executor.ts";
 import type { ExecutionMode } from "../../src/sandbox/plan.ts";
@@ -184,4 +184,34 @@ describe("execute, hardened mode: a sandbox that cannot start is not a failing c
     expect(a.sandboxProfileSha256).toBe(b.sandboxProfileSha256);
     expect(a.sandboxProfileSha256).not.toBe(c.sandboxProfileSha256);
   });
+});
+
+test("hardened pipelines: one sandbox per segment, joined by pipes, every stderr captured", async () => {
+  const outcome = await execute(
+    [plan([sh("echo hello; echo e1 >&2"), ["/usr/bin/tr", "a-z", "A-Z"], sh("cat; echo e2 >&2")])],
+    { mode: "hardened" },
+  );
+  const [command] = outcome.commands;
+  expect(command).toMatchObject({ status: "success", exitCode: 0 });
+  expect(command?.stdout.text).toBe("HELLO\n");
+  expect(command?.stderr.text.split("\n").sort()).toEqual(["", "e1", "e2"]);
+  expect(command?.segments).toHaveLength(3);
+});
+
+test("hardened mode runs the hashed bytes: a read-only private copy mounted over the executable's path", async () => {
+  const script = '#!/bin/sh\necho original\necho "echo appended" >> "$0"\n';
+  const dir = tempDir();
+  const tool = join(dir, "tool");
+  writeFileSync(tool, script, { mode: 0o755 });
+  // Outside, the tool can rewrite itself.
+  await execute([plan([[tool]], { cwd: dir })], { mode: "local" });
+  expect(readFileSync(tool, "utf8")).toContain("echo appended");
+
+  writeFileSync(tool, script, { mode: 0o755 });
+  const outcome = await execute([plan([[tool]], { cwd: dir, writePaths: [dir] })], { mode: "hardened" });
+  const [command] = outcome.commands;
+  expect(command?.stdout.text).toBe("original\n");
+  expect(command?.stderr.text).toMatch(/Permission denied|Read-only file system/);
+  expect(command?.segments[0]?.executable).toEqual({ path: tool, sha256: sha256(script) });
+  expect(readFileSync(tool, "utf8")).toBe(script);
 });
