@@ -25,8 +25,8 @@ const root = defineCommand({
     policy: () => import("./sandbox/commands.ts").then((m) => m.policyCommand),
     contract: () => import("./sandbox/commands.ts").then((m) => m.contractCommand),
     keys: () => import("./receipts/commands.ts").then((m) => m.keysCommand),
-    approve: () => import("./receipts/commands.ts").then((m) => m.approveCommand),
-    receipt: () => import("./receipts/commands.ts").then((m) => m.receiptCommand),
+    approve: () => receiptCommands().then((m) => m.approveCommand),
+    receipt: () => receiptCommands().then((m) => m.receiptCommand),
     crash: () => import("./crash/commands.ts").then((m) => m.crashCommand),
   },
   run: ({ args }) => {
@@ -35,6 +35,15 @@ const root = defineCommand({
     process.stdout.write(versionText(args.json === true));
   },
 });
+
+/** Receipts bind to contracts and policies as the sandbox loads them (strictly) and hashes them. */
+async function receiptCommands() {
+  const [receipts, sandbox] = await Promise.all([import("./receipts/commands.ts"), import("./sandbox/index.ts")]);
+  return receipts.receiptCommands({
+    contractSha256: (path) => sandbox.contractSha256(sandbox.loadContract(path)),
+    policySha256: (path) => sandbox.policySha256(sandbox.loadPolicy(path)),
+  });
+}
 
 /** Set by tests (and by anyone curious) to prove the crash path end to end. */
 class InjectedCrashError extends Error {}

@@ -6,12 +6,10 @@
 import { existsSync } from "node:fs";
 import { defineCommand } from "citty";
 import {
-  canonicalJson,
   ExitCode,
   jsonArg,
   printJson,
   readFileCapped,
-  sha256Hex,
   UserError,
   writeFileAtomic,
 } from "../core/index.ts";
@@ -39,16 +37,14 @@ function readText(path: string, what: string): string {
   return new TextDecoder().decode(readFileCapped(path, MAX_DOCUMENT_BYTES, what)).trim();
 }
 
-/** Contracts are JSON; their hash is the SHA-256 of their canonical JSON. */
-function contractSha256(path: string): string {
-  let contract: unknown;
-  try {
-    contract = JSON.parse(readText(path, "contract"));
-  } catch (error) {
-    if (error instanceof UserError) throw error;
-    throw new UserError("CONTRACT_NOT_JSON", `contract ${path} is not valid JSON`);
-  }
-  return sha256Hex(canonicalJson(contract));
+/**
+ * How contract and policy files become the hashes receipts and approvals bind
+ * to. The loaders live in the sandbox module, which depends on this one, so
+ * the CLI root hands them in.
+ */
+export interface DocumentHashes {
+  contractSha256(path: string): string;
+  policySha256(path: string): string;
 }
 
 function describeKey(record: KeyRecord, dir: string): string {
@@ -141,51 +137,57 @@ const receiptArg = {
   receipt: { type: "positional", description: "Receipt file (a compact JWS)", required: true },
 } as const;
 
-const verify = defineCommand({
-  meta: {
-    name: "verify",
-    description: "Verify a signed receipt offline: exit 0 valid, 1 invalid (with the reason), 2 bad input",
-  },
-  args: {
-    ...receiptArg,
-    key: { type: "string", description: "Trusted public key: a kid in the keys folder, or a PEM or JWK file" },
-    keys: { type: "string", description: "Trusted public keys: a JWKS file" },
-    contract: { type: "string", description: "Contract file (JSON) the receipt must be for" },
-    policySha256: { type: "string", description: "Canonical SHA-256 (hex) of the policy the receipt must name" },
-    ...jsonArg,
-  },
-  async run({ args }) {
-    const keyArg = args.key ?? args.keys;
-    if ((args.key === undefined) === (args.keys === undefined) || keyArg === undefined) {
-      throw new UserError("BAD_ARGUMENTS", "give the trusted key with exactly one of --key KEY or --keys JWKS");
-    }
-    if (args.policySha256 !== undefined && !SHA256_HEX.test(args.policySha256)) {
-      throw new UserError("BAD_ARGUMENTS", "--policy-sha256 takes 64 hex digits");
-    }
-    const jws = readText(args.receipt, "receipt");
-    const trusted = await loadVerificationKeys(keyArg);
-    const expect = {
-      contractSha256: args.contract === undefined ? undefined : contractSha256(args.contract),
-      policySha256: args.policySha256,
-    };
-    try {
-      const { receipt, extension, kid } = await verifyReceipt(jws, trusted, expect);
-      if (args.json) printJson({ valid: true, kid, receipt, extension });
-      else {
-        process.stderr.write(
-          `VALID: receipt ${shown(receipt.execution_id)} (${receipt.status}) for contract ${shown(receipt.contract_id)}, signed by ${kid}\n`,
-        );
+const verifyCommand = (documents: DocumentHashes) =>
+  defineCommand({
+    meta: {
+      name: "verify",
+      description: "Verify a signed receipt offline: exit 0 valid, 1 invalid (with the reason), 2 bad input",
+    },
+    args: {
+      ...receiptArg,
+      key: { type: "string", description: "Trusted public key: a kid in the keys folder, or a PEM or JWK file" },
+      keys: { type: "string", description: "Trusted public keys: a JWKS file" },
+      contract: { type: "string", description: "Contract file the receipt must be for" },
+      policy: { type: "string", description: "Policy file the receipt must name" },
+      "policy-sha256": { type: "string", description: "Or the policy's canonical SHA-256 (hex)" },
+      ...jsonArg,
+    },
+    async run({ args }) {
+      const keyArg = args.key ?? args.keys;
+      if ((args.key === undefined) === (args.keys === undefined) || keyArg === undefined) {
+        throw new UserError("BAD_ARGUMENTS", "give the trusted key with exactly one of --key KEY or --keys JWKS");
       }
-      return ExitCode.ok;
-    } catch (error) {
-      if (!(error instanceof VerificationError)) throw error;
-      if (args.json)
-        printJson({ valid: false, reason: error.code, summary: REASONS[error.code], message: error.message });
-      else process.stderr.write(`INVALID: ${error.message}\n`);
-      return ExitCode.checkFailed;
-    }
-  },
-});
+      const policyHash = args["policy-sha256"];
+      if (policyHash !== undefined && !SHA256_HEX.test(policyHash)) {
+        throw new UserError("BAD_ARGUMENTS", "--policy-sha256 takes 64 hex digits");
+      }
+      if (policyHash !== undefined && args.policy !== undefined) {
+        throw new UserError("BAD_ARGUMENTS", "give the policy with one of --policy FILE or --policy-sha256 HEX");
+      }
+      const jws = readText(args.receipt, "receipt");
+      const trusted = await loadVerificationKeys(keyArg);
+      const expect = {
+        contractSha256: args.contract === undefined ? undefined : documents.contractSha256(args.contract),
+        policySha256: args.policy === undefined ? policyHash : documents.policySha256(args.policy),
+      };
+      try {
+        const { receipt, extension, kid } = await verifyReceipt(jws, trusted, expect);
+        if (args.json) printJson({ valid: true, kid, receipt, extension });
+        else {
+          process.stderr.write(
+            `VALID: receipt ${shown(receipt.execution_id)} (${receipt.status}) for contract ${shown(receipt.contract_id)}, signed by ${kid}\n`,
+          );
+        }
+        return ExitCode.ok;
+      } catch (error) {
+        if (!(error instanceof VerificationError)) throw error;
+        if (args.json)
+          printJson({ valid: false, reason: error.code, summary: REASONS[error.code], message: error.message });
+        else process.stderr.write(`INVALID: ${error.message}\n`);
+        return ExitCode.checkFailed;
+      }
+    },
+  });
 
 function readUnverifiedReceipt(path: string): { header: Record<string, unknown>; payload: Record<string, unknown> } {
   const decoded = decodeUnverified(readText(path, "receipt"));
@@ -272,63 +274,74 @@ const exportReceipt = defineCommand({
   },
 });
 
-export const receiptCommand = defineCommand({
-  meta: { name: "receipt", description: "Signed execution receipts: verify offline, show, export as in-toto" },
-  subCommands: { verify, show: showReceipt, export: exportReceipt },
-});
+/** `tollgate receipt ...` and `tollgate approve`, given how to hash the documents they bind to. */
+export function receiptCommands(documents: DocumentHashes) {
+  return {
+    receiptCommand: defineCommand({
+      meta: { name: "receipt", description: "Signed execution receipts: verify offline, show, export as in-toto" },
+      subCommands: { verify: verifyCommand(documents), show: showReceipt, export: exportReceipt },
+    }),
+    approveCommand: approveCommand(documents),
+  };
+}
 
-export const approveCommand = defineCommand({
-  meta: { name: "approve", description: "Sign an approval of a contract (a JWS to hand to the run that needs it)" },
-  args: {
-    contract: { type: "positional", description: "Contract file (JSON) to approve", required: true },
-    approver: {
-      type: "string",
-      description: "Your identity, as the policy's trusted_approvers names it",
-      required: true,
+const approveCommand = (documents: DocumentHashes) =>
+  defineCommand({
+    meta: { name: "approve", description: "Sign an approval of a contract (a JWS to hand to the run that needs it)" },
+    args: {
+      contract: { type: "positional", description: "Contract file to approve", required: true },
+      approver: {
+        type: "string",
+        description: "Your identity, as the policy's trusted_approvers names it",
+        required: true,
+      },
+      key: {
+        type: "string",
+        description: "Your signing key: a kid in the keys folder or a PKCS#8 PEM file",
+        required: true,
+      },
+      expires: {
+        type: "string",
+        description: "How long the approval lasts: 30m, 1h, 2d (at most 30d)",
+        required: true,
+      },
+      scope: {
+        type: "enum",
+        options: ["single_execution", "time_window"],
+        description: "single_execution (used once) or time_window (reusable until it expires)",
+        required: true,
+      },
+      ticket: { type: "string", description: "Change request or issue that justifies the approval" },
+      reason: { type: "string", description: "Why (at most 4000 characters)" },
+      out: { type: "string", description: "Write the approval JWS to this file instead of stdout" },
+      ...jsonArg,
     },
-    key: {
-      type: "string",
-      description: "Your signing key: a kid in the keys folder or a PKCS#8 PEM file",
-      required: true,
+    async run({ args }) {
+      const expiresInMs = parseApprovalDuration(args.expires);
+      if (args.approver.trim() === "") throw new UserError("BAD_ARGUMENTS", "--approver needs an identity");
+      if (args.reason !== undefined && args.reason.length > 4000) {
+        throw new UserError("BAD_ARGUMENTS", "--reason is at most 4000 characters");
+      }
+      if (args.ticket === "") throw new UserError("BAD_ARGUMENTS", "--ticket needs an id");
+      const request = {
+        contractSha256: documents.contractSha256(args.contract),
+        identity: args.approver,
+        scope: args.scope as "single_execution" | "time_window",
+        now: new Date(),
+        expiresInMs,
+        ticketId: args.ticket,
+        reason: args.reason,
+      };
+      const { approval, jws } = await createApproval(request, await loadSigningKey(args.key));
+      if (args.out !== undefined) writeFileAtomic(args.out, `${jws}\n`, { mode: 0o644 });
+      if (args.json) printJson({ approval, jws, file: args.out ?? null });
+      else {
+        if (args.out === undefined) process.stdout.write(`${jws}\n`);
+        process.stderr.write(
+          `Approval ${approval.approval_id} of contract sha256 ${approval.contract_sha256} by ${approval.approver.identity}, ` +
+            `${approval.scope}, expires ${approval.expires_at}${args.out === undefined ? "" : `; written to ${args.out}`}\n`,
+        );
+      }
+      return ExitCode.ok;
     },
-    expires: { type: "string", description: "How long the approval lasts: 30m, 1h, 2d (at most 30d)", required: true },
-    scope: {
-      type: "enum",
-      options: ["single_execution", "time_window"],
-      description: "single_execution (used once) or time_window (reusable until it expires)",
-      required: true,
-    },
-    ticket: { type: "string", description: "Change request or issue that justifies the approval" },
-    reason: { type: "string", description: "Why (at most 4000 characters)" },
-    out: { type: "string", description: "Write the approval JWS to this file instead of stdout" },
-    ...jsonArg,
-  },
-  async run({ args }) {
-    const expiresInMs = parseApprovalDuration(args.expires);
-    if (args.approver.trim() === "") throw new UserError("BAD_ARGUMENTS", "--approver needs an identity");
-    if (args.reason !== undefined && args.reason.length > 4000) {
-      throw new UserError("BAD_ARGUMENTS", "--reason is at most 4000 characters");
-    }
-    if (args.ticket === "") throw new UserError("BAD_ARGUMENTS", "--ticket needs an id");
-    const request = {
-      contractSha256: contractSha256(args.contract),
-      identity: args.approver,
-      scope: args.scope as "single_execution" | "time_window",
-      now: new Date(),
-      expiresInMs,
-      ticketId: args.ticket,
-      reason: args.reason,
-    };
-    const { approval, jws } = await createApproval(request, await loadSigningKey(args.key));
-    if (args.out !== undefined) writeFileAtomic(args.out, `${jws}\n`, { mode: 0o644 });
-    if (args.json) printJson({ approval, jws, file: args.out ?? null });
-    else {
-      if (args.out === undefined) process.stdout.write(`${jws}\n`);
-      process.stderr.write(
-        `Approval ${approval.approval_id} of contract sha256 ${approval.contract_sha256} by ${approval.approver.identity}, ` +
-          `${approval.scope}, expires ${approval.expires_at}${args.out === undefined ? "" : `; written to ${args.out}`}\n`,
-      );
-    }
-    return ExitCode.ok;
-  },
-});
+  });
