@@ -24,6 +24,7 @@ const root = defineCommand({
     doctor: () => import("./doctor.ts").then((m) => m.doctorCommand),
     policy: () => import("./sandbox/commands.ts").then((m) => m.policyCommand),
     contract: () => import("./sandbox/commands.ts").then((m) => m.contractCommand),
+    exec: () => import("./sandbox/commands.ts").then((m) => m.execCommand),
     keys: () => import("./receipts/commands.ts").then((m) => m.keysCommand),
     approve: () => receiptCommands().then((m) => m.approveCommand),
     receipt: () => receiptCommands().then((m) => m.receiptCommand),

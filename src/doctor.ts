@@ -6,9 +6,10 @@ import { defineCommand } from "citty";
 import { coreChecks } from "./core/doctor.ts";
 import { type DoctorCheck, ExitCode, jsonArg, printJson, useColor } from "./core/index.ts";
 import { crashChecks } from "./crash/index.ts";
+import { sandboxChecks } from "./sandbox/index.ts";
 
 export async function collectChecks(): Promise<DoctorCheck[]> {
-  return [...(await coreChecks()), ...crashChecks()];
+  return [...(await coreChecks()), ...(await sandboxChecks()), ...crashChecks()];
 }
 
 const MARK = { ok: "ok  ", warn: "warn", fail: "FAIL" } as const;

@@ -103,3 +103,4 @@ export const contractCommand = defineCommand({
   meta: { name: "contract", description: "Command contracts: print a contract's hash" },
   subCommands: { hash },
 });
+export { execCommand } from "./exec-command.ts";

@@ -235,7 +235,7 @@ export const execCommand = defineCommand({
     },
     approval: { type: "string", description: "Signed approval file (repeat for dual control)" },
     key: { type: "string", description: "Sign the receipt with this key (kid or PKCS#8 PEM file)" },
-    receiptOut: { type: "string", description: "Where to write the receipt (default: next to the contract)" },
+    "receipt-out": { type: "string", description: "Where to write the receipt (default: next to the contract)" },
     secrets: { type: "string", description: 'Secrets file (JSON, mode 0600): ref -> {"env": VAR} or {"value": ...}' },
     ...jsonArg,
   },
@@ -246,7 +246,7 @@ export const execCommand = defineCommand({
       mode: args.mode === "local" ? "local" : "hardened",
       approvals: approvalFiles(rawArgs),
       key: args.key,
-      receiptOut: args.receiptOut,
+      receiptOut: args["receipt-out"],
       secrets: args.secrets,
     });
     process.stderr.write(summary(result));

@@ -22,7 +22,7 @@ export {
   type Finding,
   matchesDenyPrefix,
 } from "./evaluate.ts";
-export { type ExecInput, type ExecResult, execCommand, execContract } from "./exec-command.ts";
+export { type ExecInput, type ExecResult, execContract } from "./exec-command.ts";
 export { cachingFileSystem, type FileSystemView, type FoundExecutable, SYSTEM_EXECUTABLE_DIRS } from "./executable.ts";
 export { type ExecuteOptions, execute } from "./executor.ts";
 export { contractSha256, policySha256 } from "./hash.ts";
