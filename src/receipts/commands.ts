@@ -5,14 +5,7 @@
  */
 import { existsSync } from "node:fs";
 import { defineCommand } from "citty";
-import {
-  ExitCode,
-  jsonArg,
-  printJson,
-  readFileCapped,
-  UserError,
-  writeFileAtomic,
-} from "../core/index.ts";
+import { ExitCode, jsonArg, printJson, readFileCapped, UserError, writeFileAtomic } from "../core/index.ts";
 import { createApproval } from "./approval.ts";
 import { parseApprovalDuration } from "./duration.ts";
 import { receiptStatement, signDsse } from "./intoto.ts";
