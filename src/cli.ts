@@ -8,6 +8,7 @@ import { versionText } from "./core/build-info.ts";
 import { type ResolvedCommand, rejectUnknownFlags, resolveCommand } from "./core/cli.ts";
 import { ExitCode, InterruptedError, isTollgateError, UserError } from "./core/errors.ts";
 import { removePendingTempFiles } from "./core/files.ts";
+import { writeStderr, writeStdout } from "./core/output.ts";
 import { killActiveChildren } from "./core/process.ts";
 import { stripAnsi, useColor } from "./core/terminal.ts";
 
@@ -33,7 +34,7 @@ const root = defineCommand({
   run: ({ args }) => {
     if (!args.version)
       throw new UserError("NO_COMMAND", 'no command given; run "tollgate --help" to list the commands');
-    process.stdout.write(versionText(args.json === true));
+    writeStdout(versionText(args.json === true));
   },
 });
 
@@ -61,11 +62,11 @@ async function run(argv: string[]): Promise<number> {
   const separator = resolved.rest.indexOf("--");
   const options = separator === -1 ? resolved.rest : resolved.rest.slice(0, separator);
   if (options.includes("--help") || options.includes("-h")) {
-    await printUsage(resolved, process.stdout);
+    await printUsage(resolved, 1);
     return ExitCode.ok;
   }
   if (!resolved.command.run) {
-    await printUsage(resolved, process.stderr);
+    await printUsage(resolved, 2);
     throw new UserError("NO_COMMAND", `"tollgate ${resolved.path.join(" ")}" needs a subcommand (listed above)`);
   }
   await rejectUnknownFlags(resolved);
@@ -87,17 +88,17 @@ async function run(argv: string[]): Promise<number> {
   return typeof result === "number" ? result : ExitCode.ok;
 }
 
-async function printUsage(resolved: ResolvedCommand, stream: NodeJS.WriteStream) {
+async function printUsage(resolved: ResolvedCommand, fd: 1 | 2) {
   // citty names only the direct parent; usage lines should show the whole path a user types.
   const parent = resolved.parent && { meta: { name: ["tollgate", ...resolved.path.slice(0, -1)].join(" ") } };
   const usage = await renderUsage(resolved.command, parent);
-  stream.write(`${useColor(stream) ? usage : stripAnsi(usage)}\n`);
+  (fd === 1 ? writeStdout : writeStderr)(`${useColor(fd) ? usage : stripAnsi(usage)}\n`);
 }
 
 async function exitCodeFor(error: unknown): Promise<number> {
   if (error instanceof InterruptedError) return ExitCode.interrupted;
   if (isTollgateError(error)) {
-    process.stderr.write(`tollgate: ${error.message}\n`);
+    writeStderr(`tollgate: ${error.message}\n`);
     return error.exitCode;
   }
   const { reportCrash } = await import("./crash/index.ts");
@@ -107,35 +108,27 @@ async function exitCodeFor(error: unknown): Promise<number> {
 function interrupted(signal: NodeJS.Signals): void {
   removePendingTempFiles();
   killActiveChildren();
-  process.stderr.write(`\ntollgate: interrupted by ${signal}\n`);
+  writeStderr(`\ntollgate: interrupted by ${signal}\n`);
   process.exit(ExitCode.interrupted);
 }
 
-let finishing = false;
-
-async function finish(code: number): Promise<never> {
-  finishing = true;
-  await new Promise<void>((resolve) => process.stdout.write("", () => resolve()));
-  process.exit(code);
-}
+let failing = false;
 
 async function failed(error: unknown): Promise<never> {
-  if (finishing) process.exit(ExitCode.internal);
-  return finish(await exitCodeFor(error));
+  // A second failure while the first is being handled (the crash reporter's own) ends it.
+  if (failing) process.exit(ExitCode.internal);
+  failing = true;
+  process.exit(await exitCodeFor(error));
 }
 
 export async function runCli(argv: string[]): Promise<never> {
   process.on("SIGINT", interrupted);
   process.on("SIGTERM", interrupted);
-  // A reader that stops early (`tollgate --help | head`) is a normal end, not a crash.
-  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-    if (error.code === "EPIPE") process.exit(ExitCode.ok);
-    void failed(error);
-  });
   process.on("uncaughtException", (error) => void failed(error));
   process.on("unhandledRejection", (error) => void failed(error));
   try {
-    return await finish(await run(argv));
+    // Output is written synchronously (core/output.ts), so nothing is left to flush.
+    process.exit(await run(argv));
   } catch (error) {
     return failed(error);
   }

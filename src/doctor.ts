@@ -4,7 +4,7 @@
  */
 import { defineCommand } from "citty";
 import { coreChecks } from "./core/doctor.ts";
-import { type DoctorCheck, ExitCode, jsonArg, printJson, useColor } from "./core/index.ts";
+import { type DoctorCheck, ExitCode, jsonArg, printJson, useColor, writeStderr } from "./core/index.ts";
 import { crashChecks } from "./crash/index.ts";
 import { sandboxChecks } from "./sandbox/index.ts";
 
@@ -48,7 +48,7 @@ export const doctorCommand = defineCommand({
     const checks = await collectChecks();
     const ok = checks.every((check) => check.status !== "fail");
     if (args.json) printJson({ ok, checks });
-    else process.stderr.write(renderChecks(checks, useColor()));
+    else writeStderr(renderChecks(checks, useColor()));
     return ok ? ExitCode.ok : ExitCode.checkFailed;
   },
 });

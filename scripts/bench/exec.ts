@@ -139,7 +139,12 @@ try {
         allowed_read_prefixes: [dir],
       }),
     );
-    const env = { PATH: "/usr/bin:/bin", HOME: dir, NO_COLOR: "1" };
+    // HOME outside the contract's cwd: a cwd covering tollgate's own keys folder is denied.
+    const env = {
+      PATH: "/usr/bin:/bin",
+      HOME: realpathSync(mkdtempSync(join(tmpdir(), "tollgate-bench-home-"))),
+      NO_COLOR: "1",
+    };
     const receiptOut = join(dir, "receipts", "r.json");
     report(
       "(a) local: `tollgate exec --mode local` (compiled) vs spawning /usr/bin/true directly",

@@ -12,7 +12,7 @@ export {
   readFileCapped,
   writeFileAtomic,
 } from "./files.ts";
-export { log, printJson } from "./log.ts";
+export { printJson, writeStderr, writeStdout } from "./output.ts";
 export { findProjectRoot, homeDir, projectStateDir, userCacheDir, userConfigDir } from "./paths.ts";
 export {
   type CapturedStream,
@@ -25,4 +25,4 @@ export {
 } from "./process.ts";
 export { EMBEDDED_ROOTS, type RuntimeInfo, runtimeInfo } from "./runtime.ts";
 export { type Database, openDatabase, type SqlValue } from "./runtime-sqlite.ts";
-export { canPrompt, stripAnsi, useColor } from "./terminal.ts";
+export { canPrompt, isTerminal, type StdFd, stripAnsi, useColor } from "./terminal.ts";

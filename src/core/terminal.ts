@@ -1,15 +1,29 @@
+import { isatty } from "node:tty";
+
 type Env = Record<string, string | undefined>;
+
+/** File descriptors of the standard streams. */
+export type StdFd = 0 | 1 | 2;
+
+/**
+ * Whether a standard stream is a terminal. Asked of the descriptor, not of
+ * `process.stdout`/`process.stderr`: creating those stream objects costs a
+ * compiled Bun executable milliseconds on every start.
+ */
+export function isTerminal(fd: StdFd): boolean {
+  return isatty(fd);
+}
 
 /** Prompts are allowed only with a person at both ends: stdin and stderr are TTYs. */
 export function canPrompt(): boolean {
-  return process.stdin.isTTY === true && process.stderr.isTTY === true;
+  return isTerminal(0) && isTerminal(2);
 }
 
-/** Colour on stderr when it is a TTY, unless NO_COLOR (any non-empty value) or TERM=dumb says no. */
-export function useColor(stream: { isTTY?: boolean } = process.stderr, env: Env = process.env): boolean {
+/** Colour on a terminal (stderr by default), unless NO_COLOR (any non-empty value) or TERM=dumb says no. */
+export function useColor(fd: StdFd = 2, env: Env = process.env): boolean {
   if (env.NO_COLOR) return false;
   if (env.TERM === "dumb") return false;
-  return stream.isTTY === true;
+  return isTerminal(fd);
 }
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching ANSI escapes is the point

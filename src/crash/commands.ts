@@ -4,7 +4,7 @@
  * everything else to stderr.
  */
 import { defineCommand } from "citty";
-import { canPrompt, ExitCode, isCI, jsonArg, printJson, UserError } from "../core/index.ts";
+import { canPrompt, ExitCode, isCI, jsonArg, printJson, UserError, writeStderr, writeStdout } from "../core/index.ts";
 import { openInBrowser } from "./browser.ts";
 import {
   CONSENT_SETTINGS,
@@ -82,10 +82,10 @@ const list = defineCommand({
       return ExitCode.ok;
     }
     if (reports.length === 0) {
-      process.stderr.write(`No crash reports saved (they would be in ${dir}).\n`);
+      writeStderr(`No crash reports saved (they would be in ${dir}).\n`);
       return ExitCode.ok;
     }
-    process.stderr.write(
+    writeStderr(
       `${reports.map(describeStored).join("\n")}\n\n${reports.length} report${reports.length === 1 ? "" : "s"} in ${dir}. ` +
         'See one with "tollgate crash show <id>", file it with "tollgate crash report <id>".\n',
     );
@@ -102,7 +102,7 @@ const show = defineCommand({
   run({ args }) {
     const id = checkId(args.id);
     if (args.json) printJson({ file: reportFile(crashesDir(), id), report: storedReport(id) });
-    else process.stdout.write(storedBytes(id));
+    else writeStdout(storedBytes(id));
     return ExitCode.ok;
   },
 });
@@ -118,8 +118,8 @@ const report = defineCommand({
     const id = checkId(args.id);
     const saved = storedReport(id);
     if (!canPrompt() || isCI()) {
-      process.stdout.write(`${issueDraft(saved).url}\n`);
-      process.stderr.write(
+      writeStdout(`${issueDraft(saved).url}\n`);
+      writeStderr(
         `No terminal to confirm on, so no browser was opened. To file the report, open the URL above; it holds the report "tollgate crash show ${id}" prints.\n`,
       );
       return ExitCode.ok;
@@ -133,7 +133,7 @@ const report = defineCommand({
       now: () => new Date(),
     });
     if (answer === "interrupted") return ExitCode.interrupted;
-    if (answer === "no") process.stderr.write("Not filed.\n");
+    if (answer === "no") writeStderr("Not filed.\n");
     return ExitCode.ok;
   },
 });
@@ -153,13 +153,13 @@ const rm = defineCommand({
     if (args.all) {
       if (args.id !== undefined) throw new UserError("BAD_ARGUMENTS", "give a report id or --all, not both");
       const removed = listReports(dir).filter((stored) => removeReport(dir, stored.fingerprint)).length;
-      process.stderr.write(`Removed ${removed} crash report${removed === 1 ? "" : "s"}.\n`);
+      writeStderr(`Removed ${removed} crash report${removed === 1 ? "" : "s"}.\n`);
       return ExitCode.ok;
     }
     if (args.id === undefined) throw new UserError("BAD_ARGUMENTS", `give a report id or --all; ${LIST_HINT}`);
     const id = checkId(args.id);
     if (!removeReport(dir, id)) throw new UserError("CRASH_NOT_FOUND", `no crash report ${id}; ${LIST_HINT}`);
-    process.stderr.write(`Removed crash report ${id}.\n`);
+    writeStderr(`Removed crash report ${id}.\n`);
     return ExitCode.ok;
   },
 });
@@ -182,7 +182,7 @@ const consent = defineCommand({
       if (args.json) {
         printJson({ setting: current.setting, file, prompt: { possible: block === undefined, reason: block ?? null } });
       } else {
-        process.stderr.write(
+        writeStderr(
           `Crash report prompts: ${current.setting} (${file})\n` +
             `Prompting here and now: ${block === undefined ? "possible" : `off, ${PROMPT_BLOCK_REASONS[block]}`}\n`,
         );
@@ -193,7 +193,7 @@ const consent = defineCommand({
       throw new UserError("BAD_CONSENT", 'the setting is "ask" or "never"');
     }
     writeConsent(file, { ...current, setting: args.setting as ConsentSetting });
-    process.stderr.write(
+    writeStderr(
       args.setting === "never"
         ? "Crash reports will be saved on this machine but never offered for filing.\n"
         : "After a crash, tollgate will show the report and ask whether to file it (default No).\n",

@@ -5,7 +5,16 @@
  */
 import { existsSync } from "node:fs";
 import { defineCommand } from "citty";
-import { ExitCode, jsonArg, printJson, readFileCapped, UserError, writeFileAtomic } from "../core/index.ts";
+import {
+  ExitCode,
+  jsonArg,
+  printJson,
+  readFileCapped,
+  UserError,
+  writeFileAtomic,
+  writeStderr,
+  writeStdout,
+} from "../core/index.ts";
 import { createApproval } from "./approval.ts";
 import { parseApprovalDuration } from "./duration.ts";
 import { receiptStatement, signDsse } from "./intoto.ts";
@@ -62,7 +71,7 @@ const generate = defineCommand({
     const files = keyFiles(dir, record.kid);
     if (args.json) printJson({ ...record, files });
     else {
-      process.stderr.write(
+      writeStderr(
         `Created key ${record.kid}\n  private key: ${files.privatePem} (0600, never printed)\n  public key:  ${files.publicPem}\n` +
           `Share the public key with "tollgate keys export ${record.kid}".\n`,
       );
@@ -80,9 +89,9 @@ const list = defineCommand({
     if (args.json) {
       printJson({ dir, keys: keys.map((record) => ({ ...record, has_private_key: hasPrivateKey(dir, record.kid) })) });
     } else if (keys.length === 0) {
-      process.stderr.write(`No keys in ${dir}; create one with "tollgate keys generate".\n`);
+      writeStderr(`No keys in ${dir}; create one with "tollgate keys generate".\n`);
     } else {
-      process.stderr.write(`${keys.map((record) => describeKey(record, dir)).join("\n")}\n`);
+      writeStderr(`${keys.map((record) => describeKey(record, dir)).join("\n")}\n`);
     }
     return ExitCode.ok;
   },
@@ -97,7 +106,7 @@ const show = defineCommand({
     const { publicPem } = keyFiles(dir, record.kid);
     if (args.json) printJson({ ...record, public_pem: readText(publicPem, "public key") });
     else {
-      process.stderr.write(
+      writeStderr(
         `kid:      ${record.kid}\nname:     ${record.name || "(none)"}\ncreated:  ${record.created_at}\nalgorithm: Ed25519 (JWS alg EdDSA)\n` +
           `public key: ${publicPem}\nprivate key: ${hasPrivateKey(dir, record.kid) ? "present (not shown)" : "absent"}\n`,
       );
@@ -115,7 +124,7 @@ const exportKey = defineCommand({
   run({ args }) {
     const dir = keysDir();
     const record = readKeyRecord(dir, args.kid);
-    if (args.format === "pem") process.stdout.write(`${readText(keyFiles(dir, record.kid).publicPem, "public key")}\n`);
+    if (args.format === "pem") writeStdout(`${readText(keyFiles(dir, record.kid).publicPem, "public key")}\n`);
     else printJson(args.format === "jwks" ? { keys: [record.jwk] } : record.jwk);
     return ExitCode.ok;
   },
@@ -167,7 +176,7 @@ const verifyCommand = (documents: DocumentHashes) =>
         const { receipt, extension, kid } = await verifyReceipt(jws, trusted, expect);
         if (args.json) printJson({ valid: true, kid, receipt, extension });
         else {
-          process.stderr.write(
+          writeStderr(
             `VALID: receipt ${shown(receipt.execution_id)} (${receipt.status}) for contract ${shown(receipt.contract_id)}, signed by ${kid}\n`,
           );
         }
@@ -176,7 +185,7 @@ const verifyCommand = (documents: DocumentHashes) =>
         if (!(error instanceof VerificationError)) throw error;
         if (args.json)
           printJson({ valid: false, reason: error.code, summary: REASONS[error.code], message: error.message });
-        else process.stderr.write(`INVALID: ${error.message}\n`);
+        else writeStderr(`INVALID: ${error.message}\n`);
         return ExitCode.checkFailed;
       }
     },
@@ -236,7 +245,7 @@ const showReceipt = defineCommand({
         extension: header.tollgate ?? null,
         receipt: payload,
       });
-    } else process.stderr.write(summary(header, payload));
+    } else writeStderr(summary(header, payload));
     return ExitCode.ok;
   },
 });
@@ -261,7 +270,7 @@ const exportReceipt = defineCommand({
       return ExitCode.ok;
     } catch (error) {
       if (!(error instanceof VerificationError)) throw error;
-      process.stderr.write(`INVALID: ${error.message}; only a receipt that verifies with --key is exported\n`);
+      writeStderr(`INVALID: ${error.message}; only a receipt that verifies with --key is exported\n`);
       return ExitCode.checkFailed;
     }
   },
@@ -329,8 +338,8 @@ const approveCommand = (documents: DocumentHashes) =>
       if (args.out !== undefined) writeFileAtomic(args.out, `${jws}\n`, { mode: 0o644 });
       if (args.json) printJson({ approval, jws, file: args.out ?? null });
       else {
-        if (args.out === undefined) process.stdout.write(`${jws}\n`);
-        process.stderr.write(
+        if (args.out === undefined) writeStdout(`${jws}\n`);
+        writeStderr(
           `Approval ${approval.approval_id} of contract sha256 ${approval.contract_sha256} by ${approval.approver.identity}, ` +
             `${approval.scope}, expires ${approval.expires_at}${args.out === undefined ? "" : `; written to ${args.out}`}\n`,
         );

@@ -3,7 +3,7 @@
  * and the hash go to stdout; the human summary to stderr.
  */
 import { defineCommand } from "citty";
-import { ExitCode, jsonArg, printJson, userConfigDir } from "../core/index.ts";
+import { ExitCode, jsonArg, printJson, userConfigDir, writeStderr, writeStdout } from "../core/index.ts";
 import { loadContract } from "./contract.ts";
 import type { DecisionKind } from "./decision.ts";
 import { type Evaluation, evaluate } from "./evaluate.ts";
@@ -73,7 +73,7 @@ const check = defineCommand({
       protectedPaths: [userConfigDir()],
       now: new Date(),
     });
-    process.stderr.write(summary(evaluation));
+    writeStderr(summary(evaluation));
     if (args.json) printJson(decisionDocument(evaluation));
     return EXIT_CODES[evaluation.decision.decision];
   },
@@ -89,7 +89,7 @@ const hash = defineCommand({
     const contract = loadContract(args.contract);
     const sha256 = contractSha256(contract);
     if (args.json) printJson({ contract_id: contract.contract_id, contract_sha256: sha256 });
-    else process.stdout.write(`${sha256}\n`);
+    else writeStdout(`${sha256}\n`);
     return ExitCode.ok;
   },
 });

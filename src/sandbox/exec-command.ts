@@ -18,6 +18,7 @@ import {
   UserError,
   userConfigDir,
   writeFileAtomic,
+  writeStderr,
 } from "../core/index.ts";
 import { loadSigningKey, openReplayStore, replayStorePath, signReceipt, verifyApprovals } from "../receipts/index.ts";
 import { loadContract } from "./contract.ts";
@@ -249,7 +250,7 @@ export const execCommand = defineCommand({
       receiptOut: args["receipt-out"],
       secrets: args.secrets,
     });
-    process.stderr.write(summary(result));
+    writeStderr(summary(result));
     if (args.json) {
       printJson({
         status: result.status,

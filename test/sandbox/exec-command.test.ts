@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { runCommand } from "citty";
 import {
   createApproval,
   generateKey,
@@ -9,8 +8,8 @@ import {
   loadSigningKey,
   verifyReceipt,
 } from "../../src/receipts/index.ts";
-import { execCommand, execContract } from "../../src/sandbox/exec-command.ts";
-import { tempDir } from "../helpers.ts";
+import { execContract } from "../../src/sandbox/exec-command.ts";
+import { runTollgate, tempDir } from "../helpers.ts";
 
 const CANARY = "exec-secret-canary-5c0d";
 let home: string;
@@ -193,23 +192,15 @@ describe("tollgate exec", () => {
       {},
       { allow_secret_refs: true, allowed_effect_types: ["observe", "transform_local", "touch_secrets"] },
     );
-    const writes: string[] = [];
-    const write = process.stdout.write.bind(process.stdout);
-    const writeErr = process.stderr.write.bind(process.stderr);
-    process.stdout.write = ((chunk: string) => writes.push(String(chunk)) > 0) as typeof process.stdout.write;
-    process.stderr.write = ((chunk: string) => writes.push(String(chunk)) > 0) as typeof process.stderr.write;
-    let code: unknown;
-    try {
-      ({ result: code } = await runCommand(execCommand, {
-        rawArgs: [paths.contract, "--policy", paths.policy, "--key", key.kid, "--secrets", secrets, "--json"],
-      }));
-    } finally {
-      process.stdout.write = write;
-      process.stderr.write = writeErr;
-    }
-    const printed = writes.join("");
+    // The whole CLI in a child process, so everything tollgate prints is seen.
+    const cli = runTollgate(
+      ["exec", paths.contract, "--policy", paths.policy, "--key", key.kid, "--secrets", secrets, "--json"],
+      { env: { HOME: home, XDG_CONFIG_HOME: join(home, ".config") } },
+    );
+    const code = cli.code;
+    const printed = cli.stdout + cli.stderr;
     expect(printed).not.toContain(CANARY);
-    const document = JSON.parse(printed.slice(printed.indexOf("{")));
+    const document = JSON.parse(cli.stdout);
     expect(document.receipt.error).toBeUndefined();
     expect(code).toBe(0);
     const receiptText = readFileSync(document.receipt_path, "utf8");
