@@ -19,6 +19,7 @@ import {
   userConfigDir,
   writeFileAtomic,
   writeStderr,
+  writeStdout,
 } from "../core/index.ts";
 import { loadSigningKey, openReplayStore, replayStorePath, signReceipt, verifyApprovals } from "../receipts/index.ts";
 import { loadContract } from "./contract.ts";
@@ -41,8 +42,18 @@ export interface ExecInput {
   now?: () => Date;
 }
 
+/** What a command printed, for the caller: captured (capped) text with the command's secret values masked. */
+export interface CommandOutput {
+  id: string;
+  stdout: string;
+  stderr: string;
+  stdout_truncated: boolean;
+  stderr_truncated: boolean;
+}
+
 export interface ExecResult {
   exitCode: number;
+  output: CommandOutput[];
   status: ReceiptStatus;
   decision: string;
   receiptPath: string;
@@ -146,6 +157,10 @@ export async function execContract(input: ExecInput): Promise<ExecResult> {
   }
   return {
     exitCode: exitCodeFor(receipt.status, blockedBy === undefined ? undefined : blockedExit, outcome),
+    output: commandOutput(
+      outcome,
+      evaluation.plans.map((plan, index) => ({ id: plan.id, secrets: secrets[index] })),
+    ),
     status: receipt.status,
     decision,
     receiptPath,
@@ -154,6 +169,31 @@ export async function execContract(input: ExecInput): Promise<ExecResult> {
     tollgate: extension,
     ...(outcome === undefined ? {} : { outcome }),
   };
+}
+
+/**
+ * The commands' output as tollgate shows it. A secret reaches the command so
+ * it can be used, not seen: an agent reading this output gets `***` where a
+ * command printed one of its secret values. The receipt's hashes cover what
+ * the command really printed.
+ */
+function commandOutput(
+  outcome: ExecutionOutcome | undefined,
+  plans: readonly { id: string; secrets: { env: Record<string, string> } | undefined }[],
+): CommandOutput[] {
+  return (outcome?.commands ?? []).map((command) => {
+    const values = Object.values(plans.find((plan) => plan.id === command.id)?.secrets?.env ?? {})
+      .filter((value) => value !== "")
+      .sort((a, b) => b.length - a.length);
+    const mask = (text: string) => values.reduce((out, value) => out.replaceAll(value, "***"), text);
+    return {
+      id: command.id,
+      stdout: mask(command.stdout.text),
+      stderr: mask(command.stderr.text),
+      stdout_truncated: command.stdout.truncated,
+      stderr_truncated: command.stderr.truncated,
+    };
+  });
 }
 
 async function useApprovals(
@@ -250,6 +290,13 @@ export const execCommand = defineCommand({
       receiptOut: args["receipt-out"],
       secrets: args.secrets,
     });
+    if (!args.json) {
+      // The commands' own output, as they printed it (secrets masked), then tollgate's summary.
+      for (const command of result.output) {
+        writeStdout(command.stdout);
+        writeStderr(command.stderr);
+      }
+    }
     writeStderr(summary(result));
     if (args.json) {
       printJson({
@@ -258,6 +305,7 @@ export const execCommand = defineCommand({
         decision: result.decision,
         receipt_path: result.receiptPath,
         signed: result.signed,
+        commands: result.output,
         receipt: result.receipt,
         tollgate: result.tollgate,
       });

@@ -199,8 +199,13 @@ describe("tollgate exec", () => {
     );
     const code = cli.code;
     const printed = cli.stdout + cli.stderr;
+    if (cli.code !== 0) throw new Error(cli.stderr);
     expect(printed).not.toContain(CANARY);
     const document = JSON.parse(cli.stdout);
+    // The command printed its secret: the caller sees it masked.
+    expect(document.commands).toEqual([
+      { id: "c1", stdout: "***\n", stderr: "", stdout_truncated: false, stderr_truncated: false },
+    ]);
     expect(document.receipt.error).toBeUndefined();
     expect(code).toBe(0);
     const receiptText = readFileSync(document.receipt_path, "utf8");
@@ -210,6 +215,19 @@ describe("tollgate exec", () => {
     // The echoed secret is the command's output: hashed, not stored.
     const hash = new Bun.CryptoHasher("sha256").update(`${CANARY}\n`).digest("hex");
     expect(extension.commands[0]).toMatchObject({ stdout: { sha256: `sha256:${hash}` } });
+  });
+
+  test("the commands' output reaches the caller: stdout on stdout, stderr on stderr, the summary after", () => {
+    writeFileSync(join(work, "note.txt"), "hello from the workspace\n");
+    const paths = files([command(["cat", `${work}/note.txt`, `${work}/missing.txt`], { id: "show" })]);
+    const cli = runTollgate(["exec", paths.contract, "--policy", paths.policy, "--mode", "local"], {
+      env: { HOME: home, XDG_CONFIG_HOME: join(home, ".config") },
+    });
+    expect(cli.code).toBe(1);
+    expect(cli.stdout).toBe("hello from the workspace\n");
+    expect(cli.stderr).toMatch(
+      /^(\/usr\/bin\/)?cat: .*missing\.txt: No such file or directory\nfailed: decision allow, 1 command run\n/,
+    );
   });
 
   test("local mode: recorded as local, with no sandbox profile", async () => {
