@@ -14,7 +14,7 @@ function workspace() {
   return { ws, out: join(ws, "out"), away };
 }
 
-describe("paths: traversal and symlinks never widen the scope", () => {
+describe("weakness 5: traversal and symlinks never widen the scope", () => {
   test("a write path that is a symlink to a folder outside is refused, naming it", async () => {
     const { ws, away } = workspace();
     symlinkSync(away, join(ws, "link"));
@@ -76,7 +76,7 @@ describe("paths: traversal and symlinks never widen the scope", () => {
   });
 });
 
-describe("mount order", () => {
+describe("weakness 5: mount order and capabilities", () => {
   test("a workspace under /tmp stays visible: the private /tmp is mounted before the binds", async () => {
     const { ws } = workspace();
     writeFileSync(join(ws, "file"), "in-tmp");
