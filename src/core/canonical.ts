@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createSha256 } from "./runtime.ts";
 
 /**
  * Canonical JSON in the manner of RFC 8785 (JCS): object keys sorted by UTF-16
@@ -22,5 +22,22 @@ export function canonicalJson(value: unknown): string {
 }
 
 export function sha256Hex(data: string | Uint8Array): string {
-  return createHash("sha256").update(data).digest("hex");
+  const hash = createSha256();
+  hash.update(data);
+  return hash.digest("hex");
+}
+
+/** Freezes `value` and everything in it, so a document that was checked stays as it was checked. */
+export function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object") {
+    for (const item of Object.values(value)) deepFreeze(item);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** `byteCount` random bytes as hex, for unique names and ids. */
+export function randomHex(byteCount: number): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(byteCount));
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
 }

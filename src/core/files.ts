@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import {
   chmodSync,
   closeSync,
@@ -12,6 +11,7 @@ import {
   writeSync,
 } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { randomHex } from "./canonical.ts";
 import { UserError } from "./errors.ts";
 
 export const PRIVATE_FILE_MODE = 0o600;
@@ -39,7 +39,7 @@ export interface AtomicWriteOptions {
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): void {
   const mode = options.mode ?? PRIVATE_FILE_MODE;
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
+  const temp = join(dirname(path), `.${basename(path)}.${randomHex(6)}.tmp`);
   pendingTempFiles.add(temp);
   try {
     const fd = openSync(temp, "wx", mode);

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
-import { createHash } from "node:crypto";
 import { childEnv, withoutStripped } from "./env.ts";
 import { EnvironmentError } from "./errors.ts";
+import { createSha256 } from "./runtime.ts";
 
 export interface RunOptions {
   cwd?: string;
@@ -194,7 +194,7 @@ function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
 
 function capture(maxBytes: number) {
   const chunks: Uint8Array[] = [];
-  const hash = createHash("sha256");
+  const hash = createSha256();
   let kept = 0;
   let total = 0;
   return {

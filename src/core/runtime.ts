@@ -8,6 +8,7 @@ interface BunGlobal {
   version: string;
   revision: string;
   isStandaloneExecutable?: boolean;
+  CryptoHasher: new (algorithm: "sha256") => Sha256;
 }
 interface DenoGlobal {
   version: { deno: string };
@@ -31,6 +32,22 @@ export function runtimeInfo(): RuntimeInfo {
   }
   if (deno) return { name: "deno", version: deno.version.deno, compiled: false };
   return { name: "node", version: process.versions.node, compiled: false };
+}
+
+/** An incremental SHA-256; strings are hashed as UTF-8. */
+export interface Sha256 {
+  update(data: string | Uint8Array): unknown;
+  digest(encoding: "hex"): string;
+}
+
+/**
+ * Bun's own hasher under Bun, node:crypto elsewhere. Loading node:crypto costs
+ * a compiled executable milliseconds on every start, and `tollgate exec`
+ * hashes on every run.
+ */
+export function createSha256(): Sha256 {
+  if (bun) return new bun.CryptoHasher("sha256");
+  return process.getBuiltinModule("node:crypto").createHash("sha256");
 }
 
 /** Prefix of the paths Bun gives modules embedded in a compiled executable. */

@@ -1,5 +1,3 @@
-import { isatty } from "node:tty";
-
 type Env = Record<string, string | undefined>;
 
 /** File descriptors of the standard streams. */
@@ -7,11 +5,11 @@ export type StdFd = 0 | 1 | 2;
 
 /**
  * Whether a standard stream is a terminal. Asked of the descriptor, not of
- * `process.stdout`/`process.stderr`: creating those stream objects costs a
- * compiled Bun executable milliseconds on every start.
+ * `process.stdout`/`process.stderr`, and node:tty is loaded only when asked:
+ * both cost a compiled Bun executable milliseconds on every start.
  */
 export function isTerminal(fd: StdFd): boolean {
-  return isatty(fd);
+  return process.getBuiltinModule("node:tty").isatty(fd);
 }
 
 /** Prompts are allowed only with a person at both ends: stdin and stderr are TTYs. */

@@ -3,12 +3,19 @@
  * `--key` argument (a kid or a file) into a signing key or trusted keys.
  * A kid is always the RFC 7638 thumbprint of the public key.
  */
-import { createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
+import type { KeyObject } from "node:crypto";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { calculateJwkThumbprint, exportPKCS8, exportSPKI, generateKeyPair } from "jose";
 import * as v from "valibot";
 import { ensurePrivateDir, readFileCapped, UserError, userConfigDir, writeFileAtomic } from "../core/index.ts";
+
+/**
+ * jose and node:crypto are loaded when a key is made or read, not with this
+ * module: `tollgate exec` without --key needs neither, and loading them costs
+ * a compiled executable milliseconds.
+ */
+const jose = () => import("jose");
+const nodeCrypto = () => import("node:crypto");
 
 export const KID_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 const MAX_KEY_FILE_BYTES = 256 * 1024;
@@ -63,6 +70,7 @@ export const keyFiles = (dir: string, kid: string) => ({
 
 /** Creates a key pair in `dir`: private PKCS#8 PEM (0600), public SPKI PEM and JWK record. */
 export async function generateKey(dir: string, name: string, now: Date): Promise<KeyRecord> {
+  const [{ exportPKCS8, exportSPKI, generateKeyPair }, { createPublicKey }] = await Promise.all([jose(), nodeCrypto()]);
   const { privateKey, publicKey } = await generateKeyPair("Ed25519", { extractable: true });
   const { jwk, kid } = await describePublicKey(createPublicKey(await exportSPKI(publicKey)));
   const record: KeyRecord = { kid, name, created_at: now.toISOString(), jwk };
@@ -109,7 +117,7 @@ function parseJsonFile(path: string, what: string): unknown {
 async function describePublicKey(key: KeyObject): Promise<{ jwk: PublicJwk; kid: string }> {
   const { x } = key.export({ format: "jwk" });
   if (typeof x !== "string") throw new Error("an Ed25519 public JWK has an x member");
-  const kid = await calculateJwkThumbprint({ kty: "OKP", crv: "Ed25519", x }, "sha256");
+  const kid = await (await jose()).calculateJwkThumbprint({ kty: "OKP", crv: "Ed25519", x }, "sha256");
   return { jwk: { kty: "OKP", crv: "Ed25519", x, kid, alg: "EdDSA", use: "sig" }, kid };
 }
 
@@ -136,6 +144,7 @@ export async function loadSigningKey(arg: string, dir: string = keysDir()): Prom
       `private key file ${path} is accessible by group or others (mode ${(mode & 0o777).toString(8)}); run "chmod 600 ${path}"`,
     );
   }
+  const { createPrivateKey, createPublicKey } = await nodeCrypto();
   let key: KeyObject;
   try {
     key = createPrivateKey({ key: pem, format: "pem" });
@@ -177,7 +186,7 @@ export async function publicKeyFromJwk(jwk: unknown, source: string): Promise<{ 
   } catch {
     throw new UserError("KEY_FILE_INVALID", `${source}: the x member is not an Ed25519 public key`);
   }
-  const kid = await calculateJwkThumbprint({ kty: "OKP", crv: "Ed25519", x: record.x }, "sha256");
+  const kid = await (await jose()).calculateJwkThumbprint({ kty: "OKP", crv: "Ed25519", x: record.x }, "sha256");
   if (record.kid !== undefined && record.kid !== kid) {
     throw new UserError(
       "KEY_KID_MISMATCH",
@@ -201,6 +210,7 @@ export async function loadVerificationKeys(arg: string, dir: string = keysDir())
     if (text.includes("PRIVATE KEY")) {
       throw new UserError("KEY_IS_PRIVATE", `${arg} holds a private key; give the public key ("tollgate keys export")`);
     }
+    const { createPublicKey } = await nodeCrypto();
     let key: KeyObject;
     try {
       key = createPublicKey({ key: text, format: "pem" });

@@ -3,7 +3,6 @@
  * before launch, check and consume approvals, resolve secrets, execute, and
  * write a receipt (signed when a key is given) whatever happened.
  */
-import { randomBytes } from "node:crypto";
 import { dirname, join, resolve } from "node:path";
 import { defineCommand } from "citty";
 import {
@@ -14,6 +13,7 @@ import {
   findProjectRoot,
   jsonArg,
   printJson,
+  randomHex,
   readFileCapped,
   UserError,
   userConfigDir,
@@ -68,7 +68,7 @@ const MAX_APPROVAL_FILE = 64 * 1024;
 export async function execContract(input: ExecInput): Promise<ExecResult> {
   const now = input.now ?? (() => new Date());
   const startedAt = now();
-  const executionId = `exe_${randomBytes(16).toString("hex")}`;
+  const executionId = `exe_${randomHex(16)}`;
   const contract = loadContract(input.contract);
   const policy = loadPolicy(input.policy);
   const key = input.key === undefined ? undefined : await loadSigningKey(input.key);

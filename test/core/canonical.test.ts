@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
-import { canonicalJson, sha256Hex } from "../../src/core/canonical.ts";
+import { canonicalJson, randomHex, sha256Hex } from "../../src/core/canonical.ts";
 
 describe("canonicalJson", () => {
   test("sorts keys at every depth and drops whitespace", () => {
@@ -35,4 +35,16 @@ describe("canonicalJson", () => {
 
 test("sha256Hex matches the known digest of 'abc'", () => {
   expect(sha256Hex("abc")).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+});
+
+test("sha256Hex hashes a string as its UTF-8 bytes", () => {
+  const digest = "4a99557e4033c3539de2eb65472017cad5f9557f7a0625a09f1c3f6e2ba69c4c";
+  expect(sha256Hex("é")).toBe(digest);
+  expect(sha256Hex(new TextEncoder().encode("é"))).toBe(digest);
+});
+
+test("randomHex gives two hex digits per byte, different each time", () => {
+  const [a, b] = [randomHex(16), randomHex(16)];
+  expect(a).toMatch(/^[0-9a-f]{32}$/);
+  expect(a).not.toBe(b);
 });
