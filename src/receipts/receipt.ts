@@ -12,6 +12,7 @@
  */
 import { constants } from "node:os";
 import * as v from "valibot";
+import { deepFreeze } from "../core/index.ts";
 import { RECEIPT_TYP, signJws, verifyJws } from "./jws.ts";
 import type { SigningKey, TrustedKeys } from "./keys.ts";
 import { VerificationError } from "./reasons.ts";
@@ -198,9 +199,16 @@ function sameValue(a: unknown, b: unknown): boolean {
   return (a ?? null) === (b ?? null);
 }
 
-/** Where the payload disagrees with the extension (or the signer), or undefined. */
-function inconsistency(receipt: ExecutionReceipt, extension: ReceiptExtension, kid: string): string | undefined {
-  const expected: Partial<ExecutionReceipt> = { ...receiptFieldsFrom(extension), signing_key_id: kid };
+/** Where the payload disagrees with the extension (or with the signer, when one is named), or undefined. */
+function inconsistency(
+  receipt: ExecutionReceipt,
+  extension: ReceiptExtension,
+  kid: string | undefined,
+): string | undefined {
+  const expected: Partial<ExecutionReceipt> = {
+    ...receiptFieldsFrom(extension),
+    ...(kid === undefined ? {} : { signing_key_id: kid }),
+  };
   for (const [field, value] of Object.entries(expected)) {
     const actual = receipt[field as keyof ExecutionReceipt];
     if (!sameValue(actual, value)) {
@@ -228,35 +236,62 @@ export type ReceiptFacts = Pick<
   | "error"
 >;
 
-/** The CSC receipt for `facts` and `extension`, every derivable field derived. */
+/** What is wrong with a receipt and its extension (schemas, then agreement), or undefined. */
+function problemOf(
+  receipt: ExecutionReceipt,
+  extension: ReceiptExtension,
+  kid: string | undefined,
+): string | undefined {
+  for (const [schema, value, where] of [
+    [ExecutionReceiptSchema, receipt, "receipt"],
+    [ReceiptExtensionSchema, extension, "extension"],
+  ] as const) {
+    const result = v.safeParse(schema, value);
+    if (!result.success) return `an invalid receipt: ${describeIssues(result.issues, where)}`;
+  }
+  const problem = inconsistency(receipt, extension, kid);
+  return problem && `an inconsistent receipt: ${problem}`;
+}
+
+/**
+ * Receipts that buildReceipt checked, each with the extension it was checked
+ * against. Both are frozen, so they are still what was checked when signed.
+ */
+const checkedReceipts = new WeakMap<ExecutionReceipt, ReceiptExtension>();
+
+/**
+ * The CSC receipt for `facts` and `extension`, every derivable field derived,
+ * checked against both schemas and frozen (with `extension`). A receipt that
+ * fails is a bug in the caller: it throws rather than return it.
+ */
 export function buildReceipt(facts: ReceiptFacts, extension: ReceiptExtension): ExecutionReceipt {
-  const receipt = { receipt_version: "csc.receipt.v0.1", ...facts, ...receiptFieldsFrom(extension) };
-  return Object.fromEntries(
-    Object.entries(receipt).filter(([, value]) => value !== undefined),
+  const fields = { receipt_version: "csc.receipt.v0.1", ...facts, ...receiptFieldsFrom(extension) };
+  const receipt = Object.fromEntries(
+    Object.entries(fields).filter(([, value]) => value !== undefined),
   ) as unknown as ExecutionReceipt;
+  const problem = problemOf(receipt, extension, undefined);
+  if (problem) throw new Error(`refusing to build ${problem}`);
+  checkedReceipts.set(deepFreeze(receipt), deepFreeze(extension));
+  return receipt;
 }
 
 /**
  * Signs `receipt` (its `signing_key_id` set to the key's kid) with `extension`
- * in the protected header. A receipt that fails its schema or disagrees with
- * the extension is a bug in the caller: it throws rather than sign it.
+ * in the protected header. A pair from buildReceipt was checked there; any
+ * other is checked here. One that fails its schema or disagrees with the
+ * extension is a bug in the caller: it throws rather than sign it.
  */
 export async function signReceipt(
   receipt: ExecutionReceipt,
   extension: ReceiptExtension,
   key: SigningKey,
 ): Promise<string> {
+  if (typeof key.kid !== "string" || key.kid === "") throw new Error("refusing to sign with a key that has no kid");
   const payload = { ...receipt, signing_key_id: key.kid };
-  for (const [schema, value, where] of [
-    [ExecutionReceiptSchema, payload, "receipt"],
-    [ReceiptExtensionSchema, extension, "extension"],
-  ] as const) {
-    const result = v.safeParse(schema, value);
-    if (!result.success)
-      throw new Error(`refusing to sign an invalid receipt: ${describeIssues(result.issues, where)}`);
+  if (checkedReceipts.get(receipt) !== extension) {
+    const problem = problemOf(payload, extension, key.kid);
+    if (problem) throw new Error(`refusing to sign ${problem}`);
   }
-  const problem = inconsistency(payload, extension, key.kid);
-  if (problem) throw new Error(`refusing to sign an inconsistent receipt: ${problem}`);
   return signJws(payload, RECEIPT_TYP, key, { tollgate: extension });
 }
 

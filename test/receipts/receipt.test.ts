@@ -132,6 +132,31 @@ describe("sign and verify", () => {
       /invalid receipt: receipt.contract_sha256/,
     );
   });
+
+  test("an invalid receipt cannot reach a signature: buildReceipt refuses it, and what it built cannot be changed", async () => {
+    expect(() => buildReceipt(sampleFacts({ contract_sha256: "xyz" }), sampleExtension())).toThrow(
+      /refusing to build an invalid receipt: receipt.contract_sha256/,
+    );
+    expect(() => buildReceipt(sampleFacts(), sampleExtension({ approval_ids: ["twice", "twice"] }))).toThrow(
+      /refusing to build an invalid receipt: extension.approval_ids/,
+    );
+    expect(() => buildReceipt(sampleFacts({ status: "success" }), sampleExtension())).toThrow(
+      /refusing to build an inconsistent receipt: status success/,
+    );
+    const built = sampleReceipt();
+    expect(() => {
+      (built.receipt as { contract_sha256: string }).contract_sha256 = "xyz";
+    }).toThrow(TypeError);
+    expect(() => {
+      (built.extension.commands[0] as { id: string }).id = "";
+    }).toThrow(TypeError);
+    // A checked receipt with an extension it was not checked against is checked again.
+    await expect(
+      signReceipt(built.receipt, sampleExtension({ approval_ids: ["twice", "twice"] }), alice.signing),
+    ).rejects.toThrow(/invalid receipt: extension.approval_ids/);
+    await expect(signReceipt(built.receipt, built.extension, { ...alice.signing, kid: "" })).rejects.toThrow(/no kid/);
+    expect(await reasonOf(await signReceipt(built.receipt, built.extension, alice.signing))).toBe("VALID");
+  });
 });
 
 function receiptWithKid() {
