@@ -85,35 +85,36 @@ interface CompiledPolicy {
   executableDirs: readonly string[];
   allowedEnv: ReadonlySet<string>;
   allowedSecrets: ReadonlySet<string> | undefined;
+  allowInlineCode: boolean;
   limits: ResourceLimits;
 }
 
 const compiled = new WeakMap<Policy, WeakMap<FileSystemView, CompiledPolicy>>();
-const scopes = new WeakMap<FileSystemView, Map<string, ScopePath>>();
-const MAX_CACHED_SCOPES = 10_000;
 
-/** `scopePath` with symlinks resolved through `fs`; cached per file-system view (both are pure for it). */
-function realScope(raw: string, fs: FileSystemView): ScopePath {
-  let cache = scopes.get(fs);
-  if (!cache) {
-    cache = new Map();
-    scopes.set(fs, cache);
-  }
-  let scoped = cache.get(raw);
-  if (!scoped) {
-    scoped = scopePath(raw);
-    if (scoped.ok) scoped = { ok: true, path: fs.realPath(scoped.path) };
-    if (cache.size >= MAX_CACHED_SCOPES) cache.clear();
-    cache.set(raw, scoped);
-  }
-  return scoped;
-}
+/** Paths as matched: `scopePath`, symlinks resolved through `fs`; each raw path worked out once (per evaluation). */
+class RealScopes {
+  private readonly known = new Map<string, ScopePath>();
 
-function realPrefixes(paths: readonly string[], fs: FileSystemView): string[] {
-  return paths.flatMap((raw) => {
-    const scoped = realScope(raw, fs);
-    return scoped.ok ? [scoped.path] : [];
-  });
+  constructor(private readonly fs: FileSystemView) {}
+
+  of(raw: string): ScopePath {
+    let scoped = this.known.get(raw);
+    if (!scoped) {
+      scoped = scopePath(raw);
+      if (scoped.ok) scoped = { ok: true, path: this.fs.realPath(scoped.path) };
+      this.known.set(raw, scoped);
+    }
+    return scoped;
+  }
+
+  /** The real paths of `paths` (invalid ones left out), appended to `into`. */
+  prefixes(paths: readonly string[], into: string[] = []): string[] {
+    for (let i = 0; i < paths.length; i++) {
+      const scoped = this.of(paths[i] as string);
+      if (scoped.ok) into.push(scoped.path);
+    }
+    return into;
+  }
 }
 
 function denyByProgram(prefixes: readonly (readonly string[])[]): Map<string, (readonly string[])[]> {
@@ -130,17 +131,19 @@ function compile(policy: Policy, fs: FileSystemView): CompiledPolicy {
   if (cached) return cached;
   const settings = policy.tollgate ?? {};
   const limits = settings.limits ?? {};
+  const scopes = new RealScopes(fs);
   const result: CompiledPolicy = {
     allow: new Set(policy.allow_commands),
     deny: denyByProgram(policy.deny_argv_prefixes ?? []),
     effects: new Set(policy.allowed_effect_types),
     manual: new Set(policy.manual_approval_for_classified_effect_types ?? []),
-    cwd: realPrefixes(policy.allowed_cwd_prefixes, fs),
-    read: realPrefixes(policy.allowed_read_prefixes, fs),
-    write: realPrefixes(policy.allowed_write_prefixes ?? [], fs),
-    executableDirs: [...SYSTEM_EXECUTABLE_DIRS, ...realPrefixes(settings.executable_dirs ?? [], fs)],
+    cwd: scopes.prefixes(policy.allowed_cwd_prefixes),
+    read: scopes.prefixes(policy.allowed_read_prefixes),
+    write: scopes.prefixes(policy.allowed_write_prefixes ?? []),
+    executableDirs: scopes.prefixes(settings.executable_dirs ?? [], [...SYSTEM_EXECUTABLE_DIRS]),
     allowedEnv: new Set(settings.allowed_env ?? []),
     allowedSecrets: settings.allowed_secret_refs && new Set(settings.allowed_secret_refs),
+    allowInlineCode: settings.allow_inline_code === true,
     limits: {
       cpuSeconds: limits.cpu_seconds ?? DEFAULT_LIMITS.cpuSeconds,
       addressSpaceBytes: limits.memory_bytes ?? DEFAULT_LIMITS.addressSpaceBytes,
@@ -163,53 +166,29 @@ function compile(policy: Policy, fs: FileSystemView): CompiledPolicy {
  * wherever it stands: `["python3", "-c"]` catches `python3 -I -c ...`.
  */
 export function matchesDenyPrefix(argv: readonly string[], prefix: readonly string[]): boolean {
-  return programName(argv[0] ?? "") === programName(prefix[0] ?? "") && holdsWords(argv, prefix);
+  return programName(argv[0] ?? "") === programName(prefix[0] ?? "") && holdsWords(argv, 0, prefix);
 }
 
-/** Whether argv holds every word of prefix[1..] before its first `--`. */
-function holdsWords(argv: readonly string[], prefix: readonly string[]): boolean {
-  let end = argv.indexOf("--");
-  if (end === -1) end = argv.length;
+/** Whether the argv from `start` on holds every word of prefix[1..] after its program and before its first `--`. */
+function holdsWords(argv: readonly string[], start: number, prefix: readonly string[]): boolean {
+  let end = start;
+  while (end < argv.length && argv[end] !== "--") end++;
   for (let w = 1; w < prefix.length; w++) {
-    const at = argv.indexOf(prefix[w] as string, 1);
-    if (at === -1 || at >= end) return false;
+    const word = prefix[w] as string;
+    let at = start + 1;
+    while (at < end && argv[at] !== word) at++;
+    if (at >= end) return false;
   }
   return true;
 }
 
 const list = (items: Iterable<string>) => `[${[...items].join(", ")}]`;
 
-/** What an argv is, whatever the policy: its wrapper chain, inline code, stdin program, effect. */
-interface ArgvFacts {
-  chain: readonly (readonly string[])[];
-  names: readonly string[];
-  inline: string | undefined;
-  stdinProgram: string | undefined;
-  effect: EffectType | undefined;
-}
-
-const argvFacts = new WeakMap<readonly string[], ArgvFacts>();
-
-/** Memoised for frozen argv arrays (a loaded contract's): they cannot change. */
-function factsOf(argv: readonly string[]): ArgvFacts {
-  const cached = argvFacts.get(argv);
-  if (cached) return cached;
-  const chain = commandChain(argv);
-  const facts: ArgvFacts = {
-    chain,
-    names: chain.map((link) => programName(link[0] ?? "")),
-    inline: inlineCodeForm(argv),
-    stdinProgram: stdinProgram(argv),
-    effect: programEffect(argv),
-  };
-  if (Object.isFrozen(argv)) argvFacts.set(argv, facts);
-  return facts;
-}
-
 interface Context {
   policy: Policy;
   p: CompiledPolicy;
   options: EvaluateOptions;
+  scopes: RealScopes;
   /** Every write path of the contract, real: a program there could be rewritten before it runs. */
   writeScopes: string[];
   protectedPaths: string[];
@@ -234,16 +213,23 @@ class CommandFindings {
   }
 }
 
-function checkPrograms(segments: readonly (readonly string[])[], ctx: Context, findings: CommandFindings) {
+interface Programs {
+  /** The resolved program of each segment; missing ones are absent. */
+  executables: string[];
+  /** The effect each segment's programs show, if any. */
+  effects: (EffectType | undefined)[];
+}
+
+function checkPrograms(segments: readonly (readonly string[])[], ctx: Context, findings: CommandFindings): Programs {
   const { p, options } = ctx;
   const executables: string[] = [];
+  const effects: (EffectType | undefined)[] = [];
   for (let index = 0; index < segments.length; index++) {
     const argv = segments[index] as readonly string[];
     const segment = segments.length > 1 ? index : undefined;
-    const facts = factsOf(argv);
-    for (let link = 0; link < facts.chain.length; link++) {
-      const linkArgv = facts.chain[link] as readonly string[];
-      const name = facts.names[link] as string;
+    const chain = commandChain(argv);
+    effects.push(programEffect(argv, chain));
+    for (const { argv: linkArgv, start, name } of chain) {
       if (!p.allow.has(name)) {
         findings.add(
           "COMMAND_NOT_ALLOWED",
@@ -252,7 +238,7 @@ function checkPrograms(segments: readonly (readonly string[])[], ctx: Context, f
         );
       }
       for (const prefix of p.deny.get(name) ?? []) {
-        if (holdsWords(linkArgv, prefix)) {
+        if (holdsWords(linkArgv, start, prefix)) {
           findings.add(
             "ARGV_PREFIX_DENIED",
             `argv matches the denied prefix ${JSON.stringify(prefix)}; drop that form`,
@@ -261,8 +247,8 @@ function checkPrograms(segments: readonly (readonly string[])[], ctx: Context, f
         }
       }
     }
-    if (ctx.policy.tollgate?.allow_inline_code !== true) {
-      const form = facts.inline;
+    if (!p.allowInlineCode) {
+      const form = inlineCodeForm(argv, chain);
       if (form) {
         findings.add(
           "INLINE_CODE_DENIED",
@@ -270,7 +256,7 @@ function checkPrograms(segments: readonly (readonly string[])[], ctx: Context, f
           segment,
         );
       }
-      const interpreter = index > 0 ? facts.stdinProgram : undefined;
+      const interpreter = index > 0 ? stdinProgram(argv, chain) : undefined;
       if (interpreter) {
         findings.add(
           "PIPELINE_STDIN_PROGRAM",
@@ -311,7 +297,7 @@ function checkPrograms(segments: readonly (readonly string[])[], ctx: Context, f
       executables[index] = found.file;
     }
   }
-  return executables;
+  return { executables, effects };
 }
 
 function checkPath(
@@ -321,7 +307,7 @@ function checkPath(
   field: "cwd" | "read_paths" | "write_paths",
   prefixes: readonly string[] | undefined,
 ): string | undefined {
-  const scoped = realScope(raw, ctx.options.fs);
+  const scoped = ctx.scopes.of(raw);
   if (!scoped.ok) {
     findings.add(scoped.code, `${field} ${scoped.problem}`);
     return undefined;
@@ -353,8 +339,8 @@ function checkPathList(
   prefixes: readonly string[] | undefined,
 ): string[] {
   const out: string[] = [];
-  for (const raw of raws) {
-    const real = checkPath(findings, ctx, raw, field, prefixes);
+  for (let i = 0; i < raws.length; i++) {
+    const real = checkPath(findings, ctx, raws[i] as string, field, prefixes);
     if (real !== undefined) out.push(real);
   }
   return out;
@@ -364,7 +350,7 @@ function checkCommand(command: ContractCommand, ctx: Context): CommandOutcome {
   const { policy, p } = ctx;
   const findings = new CommandFindings(command.id);
   const segments = segmentsOf(command);
-  const executables = checkPrograms(segments, ctx, findings);
+  const { executables, effects } = checkPrograms(segments, ctx, findings);
 
   const proposed = command.proposed_effect_type;
   if (!p.effects.has(proposed)) {
@@ -373,9 +359,7 @@ function checkCommand(command: ContractCommand, ctx: Context): CommandOutcome {
       `effect type "${proposed}" is not in the policy's allowed_effect_types ${list(p.effects)}`,
     );
   }
-  const programEffects: (EffectType | undefined)[] = [];
-  for (const argv of segments) programEffects.push(factsOf(argv).effect);
-  const classified = classifyEffect(command, programEffects);
+  const classified = classifyEffect(command, effects);
   if (classified !== proposed) {
     findings.add("EFFECT_RECLASSIFIED", `proposed as "${proposed}" but what it runs is "${classified}"; declare that`);
     if (!p.effects.has(classified)) {
@@ -408,7 +392,9 @@ function checkCommand(command: ContractCommand, ctx: Context): CommandOutcome {
       `network "allowlisted" is not enforced by tollgate yet; ask for "deny" (or "full" where the policy allows it)`,
     );
   }
-  for (const ref of command.secret_refs) {
+  const secretRefs = command.secret_refs;
+  for (let i = 0; i < secretRefs.length; i++) {
+    const ref = secretRefs[i] as string;
     if (!policy.allow_secret_refs) {
       findings.add("SECRET_REF_NOT_ALLOWED", `this policy allows no secret_refs (asked for "${ref}"); remove them`);
     } else if (p.allowedSecrets && !p.allowedSecrets.has(ref)) {
@@ -418,7 +404,9 @@ function checkCommand(command: ContractCommand, ctx: Context): CommandOutcome {
       );
     }
   }
-  for (const name of command.env_allow) {
+  const envAllow = command.env_allow;
+  for (let i = 0; i < envAllow.length; i++) {
+    const name = envAllow[i] as string;
     if (!p.allowedEnv.has(name)) {
       findings.add(
         "ENV_NOT_ALLOWED",
@@ -448,12 +436,19 @@ function checkCommand(command: ContractCommand, ctx: Context): CommandOutcome {
       findings: findings.list,
       classifiedEffect: classified,
       executables,
-      secretRefs: [...command.secret_refs],
+      secretRefs: copyOf(secretRefs),
     },
     cwd,
     readPaths,
     writePaths,
   };
+}
+
+/** A copy by index: spreading or slicing a frozen array is slow in JavaScriptCore. */
+function copyOf(items: readonly string[]): string[] {
+  const copy: string[] = [];
+  for (let i = 0; i < items.length; i++) copy.push(items[i] as string);
+  return copy;
 }
 
 function decide(codes: ReadonlySet<ReasonCode>): DecisionKind {
@@ -504,24 +499,26 @@ function plan(command: ContractCommand, outcome: CommandOutcome, ctx: Context): 
  */
 export function evaluate(contract: CommandContract, policy: Policy, options: EvaluateOptions): Evaluation {
   const p = compile(policy, options.fs);
-  const writeScopes = new Set<string>();
-  for (const command of contract.commands) {
-    for (const scope of realPrefixes(command.write_paths, options.fs)) writeScopes.add(scope);
-  }
+  const commands = contract.commands;
+  const scopes = new RealScopes(options.fs);
+  const writeScopes: string[] = [];
+  for (let i = 0; i < commands.length; i++) scopes.prefixes((commands[i] as ContractCommand).write_paths, writeScopes);
   const ctx: Context = {
     policy,
     p,
     options,
-    writeScopes: [...writeScopes],
+    scopes,
+    writeScopes: [...new Set(writeScopes)],
     protectedPaths: options.protectedPaths.map((dir) => options.fs.realPath(normalisePath(dir))),
   };
   const contractFindings = contractChecks(contract, policy);
-  const outcomes = contract.commands.map((command) => checkCommand(command, ctx));
+  const outcomes: CommandOutcome[] = [];
+  for (let i = 0; i < commands.length; i++) outcomes.push(checkCommand(commands[i] as ContractCommand, ctx));
   const all = [...contractFindings];
   for (const outcome of outcomes) all.push(...outcome.result.findings);
   const codes = new Set(all.map((finding) => finding.code));
   const decision = decide(codes);
-  const count = contract.commands.length;
+  const count = commands.length;
   const allowLine = `${count === 1 ? "the command passes" : `all ${count} commands pass`} policy "${policy.name}"`;
   const validity = (options.validitySeconds ?? DEFAULT_VALIDITY_SECONDS) * 1000;
   const contractHash = contractSha256(contract);
@@ -548,7 +545,7 @@ export function evaluate(contract: CommandContract, policy: Policy, options: Eva
       plans ??=
         decision === "deny"
           ? []
-          : outcomes.map((outcome, index) => plan(contract.commands[index] as ContractCommand, outcome, ctx));
+          : outcomes.map((outcome, index) => plan(commands[index] as ContractCommand, outcome, ctx));
       return plans;
     },
   };

@@ -59,7 +59,8 @@ function realPathOf(path: string): string {
 
 /** The real file system, with every answer cached for the life of the object. */
 export function cachingFileSystem(): FileSystemView {
-  const executables = new Map<string, Map<string, FoundExecutable | undefined>>();
+  // null: looked up and not found.
+  const executables = new Map<string, Map<string, FoundExecutable | null>>();
   const realPaths = new Map<string, string>();
   return {
     findExecutable(arg0, searchPath) {
@@ -68,7 +69,8 @@ export function cachingFileSystem(): FileSystemView {
         onPath = new Map();
         executables.set(searchPath, onPath);
       }
-      if (onPath.has(arg0)) return onPath.get(arg0);
+      const known = onPath.get(arg0);
+      if (known !== undefined) return known ?? undefined;
       let found: FoundExecutable | undefined;
       const candidates = arg0.startsWith("/")
         ? [normalisePath(arg0)]
@@ -83,7 +85,7 @@ export function cachingFileSystem(): FileSystemView {
           break;
         }
       }
-      onPath.set(arg0, found);
+      onPath.set(arg0, found ?? null);
       return found;
     },
     realPath(path) {

@@ -7,18 +7,36 @@
 /** Glob characters; only a trailing `/**` ("the folder and everything under it") is supported. */
 const GLOB = /[*?[\]{}]/;
 
+/** An empty, `.` or `..` segment, or a trailing `/`: what normalising an absolute path changes. */
+const NOT_NORMAL = /\/\/|\/\.\.?(?:\/|$)|.\/$/;
+
+const DOT = 0x2e;
+
 /**
  * `/a/./b//c/../d/` -> `/a/b/d`. Input must start with `/`; `..` at the root
  * stays at the root, as the kernel resolves it.
  */
 export function normalisePath(path: string): string {
-  const out: string[] = [];
-  for (const segment of path.split("/")) {
-    if (segment === "" || segment === ".") continue;
-    if (segment === "..") out.pop();
-    else out.push(segment);
+  if (path.startsWith("/") && !NOT_NORMAL.test(path)) return path;
+  // The kept segments as [start, end) pairs; the result is built from runs of adjacent ones.
+  const kept: number[] = [];
+  for (let start = 0; start <= path.length; ) {
+    let end = path.indexOf("/", start);
+    if (end === -1) end = path.length;
+    const length = end - start;
+    const dot = path.charCodeAt(start) === DOT;
+    if (length === 2 && dot && path.charCodeAt(start + 1) === DOT) kept.length = Math.max(0, kept.length - 2);
+    else if (length > 1 || (length === 1 && !dot)) kept.push(start, end);
+    start = end + 1;
   }
-  return `/${out.join("/")}`;
+  let out = "";
+  for (let k = 0; k < kept.length; ) {
+    const start = kept[k] as number;
+    let end = kept[k + 1] as number;
+    for (k += 2; k < kept.length && kept[k] === end + 1; k += 2) end = kept[k + 1] as number;
+    out += start === 0 ? `/${path.slice(0, end)}` : path.slice(start - 1, end);
+  }
+  return out || "/";
 }
 
 export type ScopePath =

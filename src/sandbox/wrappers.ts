@@ -72,55 +72,103 @@ export function programName(arg0: string): string {
   return arg0.slice(arg0.lastIndexOf("/") + 1);
 }
 
-export interface Unwrapped {
-  /** The wrapped argv, if the wrapper names a command. */
-  inner?: string[];
+/** A wrapper's options, prepared for lookups while parsing an argv. */
+interface WrapperOptions {
+  spec: WrapperSpec;
+  /** Options whose value is the next argument when they stand alone. */
+  separate: ReadonlySet<string>;
+  /** Each command-string option, with what an argument giving it starts with (`-S`, `--split-string=`). */
+  commandStrings: readonly { option: string; prefix: string }[];
+}
+
+/** How `arg` starts when it gives `option` with its value attached. */
+const attachedPrefix = (option: string) => (option.startsWith("--") ? `${option}=` : option);
+
+const givesOption = (arg: string, option: string) => arg === option || arg.startsWith(attachedPrefix(option));
+
+function wrapperOptions(spec: WrapperSpec): WrapperOptions {
+  // An option stands alone only if no earlier option already claims it as an attached form.
+  const claimedBy = (arg: string) => spec.values.find((option) => givesOption(arg, option));
+  return {
+    spec,
+    separate: new Set(spec.values.filter((option) => claimedBy(option) === option)),
+    commandStrings: (spec.commandStrings ?? []).map((option) => ({ option, prefix: attachedPrefix(option) })),
+  };
+}
+
+const WRAPPER_OPTIONS: ReadonlyMap<string, WrapperOptions> = new Map(
+  Object.entries(WRAPPERS).map(([name, spec]) => [name, wrapperOptions(spec)]),
+);
+
+interface Unwrapped {
+  /** Where the wrapped command starts in the wrapper's argv, if the wrapper names one. */
+  inner?: number;
   /** The option that takes a command line as a string (`env -S`, `flock -c`), if used. */
   commandString?: string;
 }
 
-function takesValue(arg: string, options: readonly string[]): "separate" | "attached" | undefined {
-  for (const option of options) {
-    if (arg === option) return "separate";
-    if (option.startsWith("--") ? arg.startsWith(`${option}=`) : arg.startsWith(option)) return "attached";
+const NOT_A_WRAPPER: Unwrapped = {};
+
+/** `NAME=value`, as env and sudo take before the command. */
+function isAssignment(arg: string): boolean {
+  const eq = arg.indexOf("=");
+  if (eq < 1) return false;
+  for (let i = 0; i < eq; i++) {
+    const c = arg.charCodeAt(i);
+    const letter = (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f;
+    if (!letter && (i === 0 || c < 0x30 || c > 0x39)) return false;
   }
-  return undefined;
+  return true;
 }
 
-/** What a wrapper argv runs; undefined when argv[0] is not a wrapper. */
-export function unwrap(argv: readonly string[]): Unwrapped | undefined {
-  const spec = WRAPPERS[programName(argv[0] ?? "")];
-  if (!spec) return undefined;
+/** What the wrapper whose argv starts at `argv[start]` runs. */
+function unwrap(wrapper: WrapperOptions, argv: readonly string[], start: number): Unwrapped {
+  const { spec } = wrapper;
   let operands = spec.operands;
   let options = true;
-  for (let i = 1; i < argv.length; i++) {
+  for (let i = start + 1; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (options && arg === "--") {
       options = false;
       continue;
     }
     if (options && arg.startsWith("-") && arg !== "-") {
-      const commandString = spec.commandStrings?.find((option) => takesValue(arg, [option]));
-      if (commandString) return { commandString };
-      if (takesValue(arg, spec.values) === "separate") i++;
+      for (const { option, prefix } of wrapper.commandStrings) {
+        if (arg === option || arg.startsWith(prefix)) return { commandString: option };
+      }
+      if (wrapper.separate.has(arg)) i++;
       continue;
     }
-    if (spec.assignments && operands === 0 && /^[A-Za-z_][A-Za-z0-9_]*=/.test(arg)) continue;
+    if (spec.assignments && operands === 0 && isAssignment(arg)) continue;
     if (operands > 0) {
       operands--;
       continue;
     }
-    return { inner: argv.slice(i) };
+    return { inner: i };
   }
   return {};
 }
 
-/** argv, then what it wraps, then what that wraps... (each is shorter, so this ends). */
-export function commandChain(argv: readonly string[]): (readonly string[])[] {
-  const chain = [argv];
+/** One program of a command chain: the argv from `start` on. */
+export interface Link {
+  argv: readonly string[];
+  start: number;
+  /** `programName` of `argv[start]`. */
+  name: string;
+  /** On the last link: the option by which this wrapper takes its command as a string, if it does. */
+  commandString: string | undefined;
+}
+
+/** argv, then what it wraps, then what that wraps... (each starts further on, so this ends). */
+export function commandChain(argv: readonly string[]): Link[] {
+  const chain: Link[] = [];
+  let start = 0;
   for (;;) {
-    const inner = unwrap(chain[chain.length - 1] as readonly string[])?.inner;
-    if (!inner) return chain;
-    chain.push(inner);
+    const name = programName(argv[start] ?? "");
+    const wrapper = WRAPPER_OPTIONS.get(name);
+    const { inner, commandString } = wrapper ? unwrap(wrapper, argv, start) : NOT_A_WRAPPER;
+    chain.push({ argv, start, name, commandString });
+    if (inner === undefined) return chain;
+    start = inner;
   }
 }
