@@ -25,8 +25,6 @@ export const APPROVAL_TYP = "csc-approval+jws";
 
 /** The header parameters tollgate writes; any other (jku, jwk, x5u, crit, b64...) is refused unread. */
 const HEADER_PARAMS = new Set(["alg", "kid", "typ", "tollgate"]);
-/** Empty parts pass here so that `alg: "none"` tokens (empty signature) are refused by name. */
-const BASE64URL = /^[A-Za-z0-9_-]*$/;
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
 export interface VerifiedJws {
@@ -40,20 +38,48 @@ const encoder = new TextEncoder();
 
 const base64url = (text: string) => Buffer.from(text, "utf8").toString("base64url");
 
-export async function signJws(
+export function signJws(
   payload: unknown,
   typ: string,
   key: SigningKey,
   extraHeader: Record<string, unknown> = {},
 ): Promise<string> {
-  const header = { alg: SIGNING_ALG, typ, kid: key.kid, ...extraHeader };
-  const input = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(payload))}`;
+  const extra = Object.entries(extraHeader).map(([name, value]) => [name, JSON.stringify(value)] as const);
+  return signJwsText(JSON.stringify(payload), typ, key, Object.fromEntries(extra));
+}
+
+/**
+ * signJws for a payload, and header members beyond alg, typ and kid, that are
+ * JSON text already: the caller that checked a document's text signs that text.
+ */
+export async function signJwsText(
+  payloadJson: string,
+  typ: string,
+  key: SigningKey,
+  extraHeaderJson: Record<string, string> = {},
+): Promise<string> {
+  let header = JSON.stringify({ alg: SIGNING_ALG, typ, kid: key.kid });
+  for (const [name, json] of Object.entries(extraHeaderJson)) {
+    header = `${header.slice(0, -1)},${JSON.stringify(name)}:${json}}`;
+  }
+  const input = `${base64url(header)}.${base64url(payloadJson)}`;
   const signature = await crypto.subtle.sign(ED25519, key.privateKey, encoder.encode(input));
   return `${input}.${Buffer.from(signature).toString("base64url")}`;
 }
 
 function decodeJson(segment: string): unknown {
   return JSON.parse(strictUtf8.decode(Buffer.from(segment, "base64url")));
+}
+
+/**
+ * The bytes a base64url segment spells, if it is their one canonical
+ * spelling (no padding, no other characters, no spare bits set), so that a
+ * JWS has one spelling. Empty passes, so that `alg: "none"` tokens (empty
+ * signature) are refused by name.
+ */
+function canonicalBytes(segment: string): Buffer<ArrayBuffer> | undefined {
+  const bytes = Buffer.from(segment, "base64url");
+  return bytes.toString("base64url") === segment ? bytes : undefined;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -85,14 +111,14 @@ export async function verifyJws(jws: string, typ: string, keys: TrustedKeys): Pr
     );
   }
   const names = ["header", "payload", "signature"];
-  for (const [index, segment] of segments.entries()) {
-    if (!BASE64URL.test(segment) || segment.length % 4 === 1) {
-      throw new VerificationError("MALFORMED_JWS", `the ${names[index]} is not base64url`);
-    }
-  }
+  const [headerBytes, payloadBytes, signature] = segments.map((segment, index) => {
+    const bytes = canonicalBytes(segment);
+    if (!bytes) throw new VerificationError("MALFORMED_JWS", `the ${names[index]} is not canonical base64url`);
+    return bytes;
+  }) as [Buffer<ArrayBuffer>, Buffer<ArrayBuffer>, Buffer<ArrayBuffer>];
   let header: unknown;
   try {
-    header = decodeJson(segments[0] as string);
+    header = JSON.parse(strictUtf8.decode(headerBytes));
   } catch {
     throw new VerificationError("MALFORMED_JWS", "the header is not UTF-8 JSON");
   }
@@ -116,19 +142,13 @@ export async function verifyJws(jws: string, typ: string, keys: TrustedKeys): Pr
   if (typeof header.kid !== "string") throw new VerificationError("KID_UNKNOWN", "the header names no key (kid)");
   const key = keys.get(header.kid);
   if (!key) throw new VerificationError("KID_UNKNOWN", `kid ${JSON.stringify(header.kid)} is not a trusted key`);
-  const [encodedHeader, encodedPayload, encodedSignature] = segments as [string, string, string];
-  const signature = Buffer.from(encodedSignature, "base64url");
-  // Only the canonical encoding of a signature is accepted, so a JWS has one spelling.
-  if (signature.toString("base64url") !== encodedSignature) {
-    throw new VerificationError("MALFORMED_JWS", "the signature is not canonical base64url");
-  }
-  const valid = await crypto.subtle
-    .verify(ED25519, key, signature, encoder.encode(`${encodedHeader}.${encodedPayload}`))
-    .catch(() => false);
+  const [encodedHeader, encodedPayload] = segments as [string, string, string];
+  const signingInput = encoder.encode(jws.slice(0, encodedHeader.length + 1 + encodedPayload.length));
+  const valid = await crypto.subtle.verify(ED25519, key, signature, signingInput).catch(() => false);
   if (!valid) throw new VerificationError("SIGNATURE_INVALID", `the signature does not verify with key ${header.kid}`);
   let payload: unknown;
   try {
-    payload = decodeJson(segments[1] as string);
+    payload = JSON.parse(strictUtf8.decode(payloadBytes));
   } catch {
     throw new VerificationError("MALFORMED_JWS", "the payload is not UTF-8 JSON");
   }

@@ -12,8 +12,7 @@
  */
 import { constants } from "node:os";
 import * as v from "valibot";
-import { deepFreeze } from "../core/index.ts";
-import { RECEIPT_TYP, signJws, verifyJws } from "./jws.ts";
+import { RECEIPT_TYP, signJwsText, verifyJws } from "./jws.ts";
 import type { SigningKey, TrustedKeys } from "./keys.ts";
 import { VerificationError } from "./reasons.ts";
 import {
@@ -254,15 +253,20 @@ function problemOf(
 }
 
 /**
- * Receipts that buildReceipt checked, each with the extension it was checked
- * against. Both are frozen, so they are still what was checked when signed.
+ * Receipts that buildReceipt checked: the extension each was checked against,
+ * and the JSON text of both as checked. Text rather than frozen objects:
+ * JSON.stringify of a frozen object is several times slower, and signing is
+ * mostly stringifying.
  */
-const checkedReceipts = new WeakMap<ExecutionReceipt, ReceiptExtension>();
+const checkedReceipts = new WeakMap<
+  ExecutionReceipt,
+  { extension: ReceiptExtension; receiptJson: string; extensionJson: string }
+>();
 
 /**
  * The CSC receipt for `facts` and `extension`, every derivable field derived,
- * checked against both schemas and frozen (with `extension`). A receipt that
- * fails is a bug in the caller: it throws rather than return it.
+ * checked against both schemas. A receipt that fails is a bug in the caller:
+ * it throws rather than return it.
  */
 export function buildReceipt(facts: ReceiptFacts, extension: ReceiptExtension): ExecutionReceipt {
   const fields = { receipt_version: "csc.receipt.v0.1", ...facts, ...receiptFieldsFrom(extension) };
@@ -271,15 +275,20 @@ export function buildReceipt(facts: ReceiptFacts, extension: ReceiptExtension): 
   ) as unknown as ExecutionReceipt;
   const problem = problemOf(receipt, extension, undefined);
   if (problem) throw new Error(`refusing to build ${problem}`);
-  checkedReceipts.set(deepFreeze(receipt), deepFreeze(extension));
+  checkedReceipts.set(receipt, {
+    extension,
+    receiptJson: JSON.stringify(receipt),
+    extensionJson: JSON.stringify(extension),
+  });
   return receipt;
 }
 
 /**
  * Signs `receipt` (its `signing_key_id` set to the key's kid) with `extension`
- * in the protected header. A pair from buildReceipt was checked there; any
- * other is checked here. One that fails its schema or disagrees with the
- * extension is a bug in the caller: it throws rather than sign it.
+ * in the protected header. A pair from buildReceipt whose JSON is still the
+ * text checked there is signed as it is; any other is checked here. One that
+ * fails its schema or disagrees with the extension is a bug in the caller: it
+ * throws rather than sign it.
  */
 export async function signReceipt(
   receipt: ExecutionReceipt,
@@ -287,12 +296,23 @@ export async function signReceipt(
   key: SigningKey,
 ): Promise<string> {
   if (typeof key.kid !== "string" || key.kid === "") throw new Error("refusing to sign with a key that has no kid");
-  const payload = { ...receipt, signing_key_id: key.kid };
-  if (checkedReceipts.get(receipt) !== extension) {
+  const receiptJson = JSON.stringify(receipt);
+  const extensionJson = JSON.stringify(extension);
+  const checked = checkedReceipts.get(receipt);
+  const unchanged =
+    checked?.extension === extension &&
+    checked.receiptJson === receiptJson &&
+    checked.extensionJson === extensionJson &&
+    receipt.signing_key_id === undefined;
+  let payloadJson: string;
+  if (unchanged) payloadJson = `${receiptJson.slice(0, -1)},"signing_key_id":${JSON.stringify(key.kid)}}`;
+  else {
+    const payload = { ...receipt, signing_key_id: key.kid };
     const problem = problemOf(payload, extension, key.kid);
     if (problem) throw new Error(`refusing to sign ${problem}`);
+    payloadJson = JSON.stringify(payload);
   }
-  return signJws(payload, RECEIPT_TYP, key, { tollgate: extension });
+  return signJwsText(payloadJson, RECEIPT_TYP, key, { tollgate: extensionJson });
 }
 
 export interface ReceiptExpectations {
