@@ -76,6 +76,18 @@ function write(commands: unknown[], approvalMode: string, approvers: unknown[] =
   return { contract, policy };
 }
 
+/** Signs a single-execution approval of the contract, valid for an hour, into `out`. */
+function approve(contract: string, who: string, kid: string, out: string): void {
+  const args = ["approve", contract, "--approver", who, "--key", kid, "--expires", "1h"];
+  const made = tollgate([...args, "--scope", "single_execution", "--out", out]);
+  expect(made.code).toBe(0);
+}
+
+function execLocal(files: { contract: string; policy: string }, approvals: string[], extra: string[] = []) {
+  const withApprovals = approvals.flatMap((approval) => ["--approval", approval]);
+  return tollgate(["exec", files.contract, "--policy", files.policy, "--mode", "local", ...withApprovals, ...extra]);
+}
+
 beforeEach(() => {
   home = tempDir("tollgate-home-");
   work = tempDir("tollgate-weak-");
@@ -133,33 +145,8 @@ describe("weakness 6: receipts", () => {
     const approver = newKey("alice");
     const files = write([command("c", ["printf", "ok"])], "human_required", [{ identity: "alice", jwk: approver.jwk }]);
     const approval = join(work, "approval.jws");
-    expect(
-      tollgate([
-        "approve",
-        files.contract,
-        "--approver",
-        "alice",
-        "--key",
-        approver.kid,
-        "--expires",
-        "1h",
-        "--scope",
-        "single_execution",
-        "--out",
-        approval,
-      ]).code,
-    ).toBe(0);
-    const run = tollgate([
-      "exec",
-      files.contract,
-      "--policy",
-      files.policy,
-      "--mode",
-      "local",
-      "--approval",
-      approval,
-      "--json",
-    ]);
+    approve(files.contract, "alice", approver.kid, approval);
+    const run = execLocal(files, [approval], ["--json"]);
     expect(run.code).toBe(0);
     const approvalId = JSON.parse(
       Buffer.from(readFileSync(approval, "utf8").split(".")[1] as string, "base64url").toString(),
@@ -173,25 +160,12 @@ describe("weakness 7: approvals", () => {
     const approver = newKey("alice");
     const files = write([command("c", ["printf", "ok"])], "human_required", [{ identity: "alice", jwk: approver.jwk }]);
     const approval = join(work, "approval.jws");
-    tollgate([
-      "approve",
-      files.contract,
-      "--approver",
-      "alice",
-      "--key",
-      approver.kid,
-      "--expires",
-      "1h",
-      "--scope",
-      "single_execution",
-      "--out",
-      approval,
-    ]);
+    approve(files.contract, "alice", approver.kid, approval);
     const [header, payload, signature] = readFileSync(approval, "utf8").trim().split(".") as [string, string, string];
     const claims = JSON.parse(Buffer.from(payload, "base64url").toString());
     claims.expires_at = "2099-01-01T00:00:00.000Z";
     writeFileSync(approval, `${header}.${Buffer.from(JSON.stringify(claims)).toString("base64url")}.${signature}\n`);
-    const run = tollgate(["exec", files.contract, "--policy", files.policy, "--mode", "local", "--approval", approval]);
+    const run = execLocal(files, [approval]);
     expect(run.code).toBe(3);
     expect(run.stderr).toContain("needs approval");
   });
@@ -203,60 +177,21 @@ describe("weakness 7: approvals", () => {
       { identity: "alice", jwk: alice.jwk },
       { identity: "bob", jwk: bob.jwk },
     ]);
-    const approve = (who: string, kid: string, out: string) =>
-      tollgate([
-        "approve",
-        files.contract,
-        "--approver",
-        who,
-        "--key",
-        kid,
-        "--expires",
-        "1h",
-        "--scope",
-        "single_execution",
-        "--out",
-        join(work, out),
-      ]);
-    approve("alice", alice.kid, "a1.jws");
-    approve("alice", alice.kid, "a2.jws");
-    approve("bob", bob.kid, "b1.jws");
-    const exec = (...approvals: string[]) =>
-      tollgate([
-        "exec",
-        files.contract,
-        "--policy",
-        files.policy,
-        "--mode",
-        "local",
-        ...approvals.flatMap((a) => ["--approval", join(work, a)]),
-      ]);
-    expect(exec("a1.jws", "a2.jws").code).toBe(3);
-    expect(exec("a1.jws", "b1.jws").code).toBe(0);
+    const [a1, a2, b1] = ["a1.jws", "a2.jws", "b1.jws"].map((name) => join(work, name)) as [string, string, string];
+    approve(files.contract, "alice", alice.kid, a1);
+    approve(files.contract, "alice", alice.kid, a2);
+    approve(files.contract, "bob", bob.kid, b1);
+    expect(execLocal(files, [a1, a2]).code).toBe(3);
+    expect(execLocal(files, [a1, b1]).code).toBe(0);
   });
 
   test("a single-execution approval works once, and a new process refuses it again", () => {
     const alice = newKey("alice");
     const files = write([command("c", ["printf", "ok"])], "human_required", [{ identity: "alice", jwk: alice.jwk }]);
     const approval = join(work, "approval.jws");
-    tollgate([
-      "approve",
-      files.contract,
-      "--approver",
-      "alice",
-      "--key",
-      alice.kid,
-      "--expires",
-      "1h",
-      "--scope",
-      "single_execution",
-      "--out",
-      approval,
-    ]);
-    const exec = () =>
-      tollgate(["exec", files.contract, "--policy", files.policy, "--mode", "local", "--approval", approval]);
-    expect(exec().code).toBe(0);
-    const replay = exec();
+    approve(files.contract, "alice", alice.kid, approval);
+    expect(execLocal(files, [approval]).code).toBe(0);
+    const replay = execLocal(files, [approval]);
     expect(replay.code).toBe(3);
     expect(replay.stderr).toMatch(/already been used|replay/i);
   });
