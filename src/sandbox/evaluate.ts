@@ -91,30 +91,19 @@ interface CompiledPolicy {
 
 const compiled = new WeakMap<Policy, WeakMap<FileSystemView, CompiledPolicy>>();
 
-/** Paths as matched: `scopePath`, symlinks resolved through `fs`; each raw path worked out once (per evaluation). */
-class RealScopes {
-  private readonly known = new Map<string, ScopePath>();
+/** `scopePath` with symlinks resolved through `fs`. */
+function realScope(raw: string, fs: FileSystemView): ScopePath {
+  const scoped = scopePath(raw);
+  return scoped.ok ? { ok: true, path: fs.realPath(scoped.path) } : scoped;
+}
 
-  constructor(private readonly fs: FileSystemView) {}
-
-  of(raw: string): ScopePath {
-    let scoped = this.known.get(raw);
-    if (!scoped) {
-      scoped = scopePath(raw);
-      if (scoped.ok) scoped = { ok: true, path: this.fs.realPath(scoped.path) };
-      this.known.set(raw, scoped);
-    }
-    return scoped;
+/** The real paths of `paths` (invalid ones left out), appended to `into`. */
+function realPrefixes(paths: readonly string[], fs: FileSystemView, into: string[] = []): string[] {
+  for (let i = 0; i < paths.length; i++) {
+    const scoped = realScope(paths[i] as string, fs);
+    if (scoped.ok) into.push(scoped.path);
   }
-
-  /** The real paths of `paths` (invalid ones left out), appended to `into`. */
-  prefixes(paths: readonly string[], into: string[] = []): string[] {
-    for (let i = 0; i < paths.length; i++) {
-      const scoped = this.of(paths[i] as string);
-      if (scoped.ok) into.push(scoped.path);
-    }
-    return into;
-  }
+  return into;
 }
 
 function denyByProgram(prefixes: readonly (readonly string[])[]): Map<string, (readonly string[])[]> {
@@ -131,16 +120,15 @@ function compile(policy: Policy, fs: FileSystemView): CompiledPolicy {
   if (cached) return cached;
   const settings = policy.tollgate ?? {};
   const limits = settings.limits ?? {};
-  const scopes = new RealScopes(fs);
   const result: CompiledPolicy = {
     allow: new Set(policy.allow_commands),
     deny: denyByProgram(policy.deny_argv_prefixes ?? []),
     effects: new Set(policy.allowed_effect_types),
     manual: new Set(policy.manual_approval_for_classified_effect_types ?? []),
-    cwd: scopes.prefixes(policy.allowed_cwd_prefixes),
-    read: scopes.prefixes(policy.allowed_read_prefixes),
-    write: scopes.prefixes(policy.allowed_write_prefixes ?? []),
-    executableDirs: scopes.prefixes(settings.executable_dirs ?? [], [...SYSTEM_EXECUTABLE_DIRS]),
+    cwd: realPrefixes(policy.allowed_cwd_prefixes, fs),
+    read: realPrefixes(policy.allowed_read_prefixes, fs),
+    write: realPrefixes(policy.allowed_write_prefixes ?? [], fs),
+    executableDirs: realPrefixes(settings.executable_dirs ?? [], fs, [...SYSTEM_EXECUTABLE_DIRS]),
     allowedEnv: new Set(settings.allowed_env ?? []),
     allowedSecrets: settings.allowed_secret_refs && new Set(settings.allowed_secret_refs),
     allowInlineCode: settings.allow_inline_code === true,
@@ -188,7 +176,8 @@ interface Context {
   policy: Policy;
   p: CompiledPolicy;
   options: EvaluateOptions;
-  scopes: RealScopes;
+  /** The path rules' verdicts by field and raw path: an evaluation meets the same cwd and paths command after command. */
+  verdicts: Record<PathField, Map<string, PathVerdict>>;
   /** Every write path of the contract, real: a program there could be rewritten before it runs. */
   writeScopes: string[];
   protectedPaths: string[];
@@ -300,29 +289,53 @@ function checkPrograms(segments: readonly (readonly string[])[], ctx: Context, f
   return { executables, effects };
 }
 
-function checkPath(
-  findings: CommandFindings,
-  ctx: Context,
-  raw: string,
-  field: "cwd" | "read_paths" | "write_paths",
-  prefixes: readonly string[] | undefined,
-): string | undefined {
-  const scoped = ctx.scopes.of(raw);
-  if (!scoped.ok) {
-    findings.add(scoped.code, `${field} ${scoped.problem}`);
-    return undefined;
-  }
+type PathField = "cwd" | "read_paths" | "write_paths";
+
+/** What the path rules say about a raw path in one field: where it really leads, and the findings it gets. */
+interface PathVerdict {
+  real: string | undefined;
+  findings: (readonly [ReasonCode, string])[];
+}
+
+function judgePath(ctx: Context, raw: string, field: PathField, prefixes: readonly string[] | undefined): PathVerdict {
+  const scoped = realScope(raw, ctx.options.fs);
+  if (!scoped.ok) return { real: undefined, findings: [[scoped.code, `${field} ${scoped.problem}`]] };
   const real = scoped.path;
-  for (const dir of ctx.protectedPaths) {
-    if (overlaps(real, dir)) {
-      findings.add("TOLLGATE_STATE_PROTECTED", `${field} "${raw}" reaches tollgate's own keys and settings; narrow it`);
+  const findings: (readonly [ReasonCode, string])[] = [];
+  for (let i = 0; i < ctx.protectedPaths.length; i++) {
+    if (overlaps(real, ctx.protectedPaths[i] as string)) {
+      findings.push([
+        "TOLLGATE_STATE_PROTECTED",
+        `${field} "${raw}" reaches tollgate's own keys and settings; narrow it`,
+      ]);
     }
   }
   if (prefixes && !isUnderAny(real, prefixes)) {
     const [code, from] = PATH_RULES[field];
-    findings.add(code, `${field} "${raw}" is outside the policy's ${from} ${list(prefixes)}; use a path under one`);
+    findings.push([code, `${field} "${raw}" is outside the policy's ${from} ${list(prefixes)}; use a path under one`]);
   }
-  return real;
+  return { real, findings };
+}
+
+/** `raw` judged as `field` (a field's prefixes are the same throughout an evaluation); its real path when valid. */
+function checkPath(
+  findings: CommandFindings,
+  ctx: Context,
+  raw: string,
+  field: PathField,
+  prefixes: readonly string[] | undefined,
+): string | undefined {
+  const judged = ctx.verdicts[field];
+  let verdict = judged.get(raw);
+  if (!verdict) {
+    verdict = judgePath(ctx, raw, field, prefixes);
+    judged.set(raw, verdict);
+  }
+  for (let i = 0; i < verdict.findings.length; i++) {
+    const [code, text] = verdict.findings[i] as readonly [ReasonCode, string];
+    findings.add(code, text);
+  }
+  return verdict.real;
 }
 
 const PATH_RULES = {
@@ -500,14 +513,15 @@ function plan(command: ContractCommand, outcome: CommandOutcome, ctx: Context): 
 export function evaluate(contract: CommandContract, policy: Policy, options: EvaluateOptions): Evaluation {
   const p = compile(policy, options.fs);
   const commands = contract.commands;
-  const scopes = new RealScopes(options.fs);
   const writeScopes: string[] = [];
-  for (let i = 0; i < commands.length; i++) scopes.prefixes((commands[i] as ContractCommand).write_paths, writeScopes);
+  for (let i = 0; i < commands.length; i++) {
+    realPrefixes((commands[i] as ContractCommand).write_paths, options.fs, writeScopes);
+  }
   const ctx: Context = {
     policy,
     p,
     options,
-    scopes,
+    verdicts: { cwd: new Map(), read_paths: new Map(), write_paths: new Map() },
     writeScopes: [...new Set(writeScopes)],
     protectedPaths: options.protectedPaths.map((dir) => options.fs.realPath(normalisePath(dir))),
   };

@@ -71,7 +71,7 @@ export function isUnder(path: string, prefix: string): boolean {
 
 /** Whether normalised `path` is under any of `prefixes`. */
 export function isUnderAny(path: string, prefixes: readonly string[]): boolean {
-  for (const prefix of prefixes) if (isUnder(path, prefix)) return true;
+  for (let i = 0; i < prefixes.length; i++) if (isUnder(path, prefixes[i] as string)) return true;
   return false;
 }
 
