@@ -210,6 +210,25 @@ describe("weakness 3: paths and argv forms", () => {
     ]);
   });
 
+  test("a deny prefix matches as the first, indexOf-based matcher did, on any argv (property)", () => {
+    const reference = (argv: readonly string[], prefix: readonly string[]) => {
+      const name = (arg0: string) => arg0.slice(arg0.lastIndexOf("/") + 1);
+      if (name(argv[0] ?? "") !== name(prefix[0] ?? "")) return false;
+      const end = argv.indexOf("--") === -1 ? argv.length : argv.indexOf("--");
+      return prefix.slice(1).every((word) => {
+        const at = argv.indexOf(word, 1);
+        return at !== -1 && at < end;
+      });
+    };
+    const word = fc.constantFrom("python3", "/usr/bin/python3", "git", "--", "-c", "-I", "push", "x");
+    fc.assert(
+      fc.property(fc.array(word, { maxLength: 7 }), fc.array(word, { minLength: 1, maxLength: 3 }), (argv, prefix) => {
+        expect(matchesDenyPrefix(argv, prefix)).toBe(reference(argv, prefix));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   test("a deny prefix also applies to what a wrapper runs", () => {
     expect(codesOf(contract([command({ exec: { argv: ["env", "git", "push"] } })]))).toContain("ARGV_PREFIX_DENIED");
   });
@@ -311,6 +330,23 @@ describe("protected tollgate state", () => {
       expect(codesOf(contract([command(overrides)]), p)).toContain("TOLLGATE_STATE_PROTECTED");
     }
     expect(codesOf(contract([command({ read_paths: ["/home/u/.config/other"] })]), p)).toEqual(["ALLOW"]);
+  });
+});
+
+describe("paths met again in one evaluation", () => {
+  test("each command gets its own findings for a shared path, and each field is judged by its own prefixes", () => {
+    const shared = { read_paths: ["/workspace/repo/**", "/etc/**"], write_paths: ["/workspace/repo/**"] };
+    const c = contract([
+      command({ id: "a", ...shared, proposed_effect_type: "transform_local" }),
+      command({ id: "b", cwd: "/workspace/repo/**", ...shared, proposed_effect_type: "transform_local" }),
+    ]);
+    const evaluation = evaluate(c, policy({ allowed_write_prefixes: ["/workspace/repo/out"] }), options());
+    expect(evaluation.commands.map((result) => result.findings.map((finding) => finding.reason))).toEqual(
+      ["a", "b"].map((id) => [
+        `command ${id}: read_paths "/etc/**" is outside the policy's allowed_read_prefixes [/workspace]; use a path under one`,
+        `command ${id}: write_paths "/workspace/repo/**" is outside the policy's allowed_write_prefixes [/workspace/repo/out]; use a path under one`,
+      ]),
+    );
   });
 });
 

@@ -1,5 +1,7 @@
 import { describe, expect, test } from "bun:test";
+import fc from "fast-check";
 import { evaluate, inlineCodeForm, stdinProgram } from "../../src/sandbox/index.ts";
+import { namedRule } from "../../src/sandbox/inline-code.ts";
 import { command, contract, options, policy } from "./fixtures.ts";
 
 /** Each is inline code: program text in argv, or a program run that the policy never checked. */
@@ -188,5 +190,65 @@ describe("a pipeline feeding an interpreter", () => {
     const allowed = policy({ tollgate: { allow_inline_code: true } });
     expect(evaluate(curlSh, allowed, options()).decision.decision).toBe("allow");
     expect(evaluate(pipe(["sh", "script.sh"], ["cat"]), policy(), options()).decision.decision).toBe("allow");
+  });
+});
+
+describe("interpreters and runners by name", () => {
+  /** The name patterns as first written, the model the name table must match. */
+  const INTERPRETER_PATTERNS = [
+    /^(python|pypy)[0-9.]*$/,
+    /^(sh|bash|rbash|dash|zsh|ksh|ksh93|mksh|ash|yash|csh|tcsh)$/,
+    /^fish$/,
+    /^(node|nodejs|bun)$/,
+    /^deno$/,
+    /^perl[0-9.]*$/,
+    /^ruby[0-9.]*$/,
+    /^php[0-9.]*$/,
+    /^(lua[0-9.]*|luajit)$/,
+    /^(R|Rscript|osascript|expect)$/,
+    /^(pwsh|powershell)$/,
+  ];
+  const RUNNER_PATTERNS = [
+    /^g?find$/,
+    /^(su|runuser|script)$/,
+    /^npx$/,
+    /^watch$/,
+    /^g?tar$/,
+    /^rsync$/,
+    /^ssh$/,
+    /^zip$/,
+    /^(vim?|nvim|ex|view)$/,
+  ];
+  const kind = (name: string) =>
+    INTERPRETER_PATTERNS.some((pattern) => pattern.test(name))
+      ? "interpreter"
+      : RUNNER_PATTERNS.some((pattern) => pattern.test(name))
+        ? "runner"
+        : undefined;
+  const tableKind = (name: string) => {
+    const named = namedRule(name);
+    return named === undefined ? undefined : named.interpreter ? "interpreter" : "runner";
+  };
+
+  test("versioned names where the program has versions, exact names elsewhere", () => {
+    expect(tableKind("python3.11")).toBe("interpreter");
+    expect(tableKind("perl5.36")).toBe("interpreter");
+    expect(tableKind("ksh93")).toBe("interpreter");
+    expect(tableKind("bash5")).toBeUndefined();
+    expect(tableKind("gtar")).toBe("runner");
+    expect(tableKind("python3x")).toBeUndefined();
+    expect(tableKind("constructor")).toBeUndefined();
+  });
+
+  test("the table classifies every name as the patterns do (property)", () => {
+    const known = ["python", "pypy", "perl", "ruby", "php", "lua", "luajit", "bash", "ksh", "ksh93", "sh", "find"];
+    const name = fc.oneof(
+      fc.tuple(fc.constantFrom(...known, "vi", "tar", "R", "node", "git", ""), fc.stringMatching(/^[0-9.a]{0,4}$/)),
+      fc.tuple(fc.stringMatching(/^[a-zR]{0,7}$/), fc.stringMatching(/^[0-9.]{0,3}$/)),
+    );
+    fc.assert(
+      fc.property(name, ([base, suffix]) => tableKind(base + suffix) === kind(base + suffix)),
+      { numRuns: 5000 },
+    );
   });
 });

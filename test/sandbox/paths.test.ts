@@ -16,6 +16,27 @@ describe("normalisePath", () => {
     expect(normalisePath("//server/share")).toBe("/server/share");
   });
 
+  test("gives what splitting on / and rejoining gives, for any input (property)", () => {
+    const bySplitting = (path: string) => {
+      const out: string[] = [];
+      for (const segment of path.split("/")) {
+        if (segment === "" || segment === ".") continue;
+        if (segment === "..") out.pop();
+        else out.push(segment);
+      }
+      return `/${out.join("/")}`;
+    };
+    const anyPath = fc.oneof(
+      rawPath,
+      fc.stringMatching(/^[/.a]{0,12}$/),
+      rawPath.map((path) => `${path}/`),
+    );
+    fc.assert(
+      fc.property(anyPath, (path) => normalisePath(path) === bySplitting(path)),
+      { numRuns: 5000 },
+    );
+  });
+
   test("is idempotent (property)", () => {
     fc.assert(fc.property(rawPath, (path) => normalisePath(normalisePath(path)) === normalisePath(path)));
   });
