@@ -119,8 +119,8 @@ function stronger(a: EffectType, b: EffectType | undefined): EffectType {
  */
 export function programEffect(argv: readonly string[], chain = commandChain(argv)): EffectType | undefined {
   let effect: EffectType | undefined;
-  for (const link of chain) {
-    const shown = linkEffect(link);
+  for (let l = 0; l < chain.length; l++) {
+    const shown = linkEffect(chain[l] as Link);
     if (shown !== undefined) effect = effect === undefined ? shown : stronger(effect, shown);
   }
   return effect;
@@ -136,7 +136,7 @@ export function classifyEffect(
   programEffects: readonly (EffectType | undefined)[] = segmentsOf(command).map((argv) => programEffect(argv)),
 ): EffectType {
   let effect = command.proposed_effect_type;
-  for (const shown of programEffects) effect = stronger(effect, shown);
+  for (let i = 0; i < programEffects.length; i++) effect = stronger(effect, programEffects[i]);
   if (command.secret_refs.length > 0) effect = stronger(effect, "touch_secrets");
   if (command.network !== "deny") effect = stronger(effect, "fetch_external");
   if (command.write_paths.length > 0) effect = stronger(effect, "transform_local");

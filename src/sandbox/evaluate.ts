@@ -16,7 +16,7 @@ import type { CommandPlan, ResourceLimits } from "./plan.ts";
 import type { Policy } from "./policy.ts";
 import { NON_DENYING_CODES, type ReasonCode } from "./reason-codes.ts";
 import type { EffectType, NetworkMode } from "./schema.ts";
-import { commandChain, programName } from "./wrappers.ts";
+import { commandChain, type Link, programName } from "./wrappers.ts";
 
 /** Resource limits when the policy's `tollgate.limits` does not set them. */
 export const DEFAULT_LIMITS: Readonly<ResourceLimits> = {
@@ -214,11 +214,13 @@ function checkPrograms(segments: readonly (readonly string[])[], ctx: Context, f
   const executables: string[] = [];
   const effects: (EffectType | undefined)[] = [];
   for (let index = 0; index < segments.length; index++) {
-    const argv = segments[index] as readonly string[];
+    // Read once: reading a frozen array element by element is slow in JavaScriptCore, and the checks read argv often.
+    const argv = copyOf(segments[index] as readonly string[]);
     const segment = segments.length > 1 ? index : undefined;
     const chain = commandChain(argv);
     effects.push(programEffect(argv, chain));
-    for (const { argv: linkArgv, start, name } of chain) {
+    for (let l = 0; l < chain.length; l++) {
+      const { argv: linkArgv, start, name } = chain[l] as Link;
       if (!p.allow.has(name)) {
         findings.add(
           "COMMAND_NOT_ALLOWED",
@@ -226,7 +228,9 @@ function checkPrograms(segments: readonly (readonly string[])[], ctx: Context, f
           segment,
         );
       }
-      for (const prefix of p.deny.get(name) ?? []) {
+      const denied = p.deny.get(name);
+      for (let d = 0; denied && d < denied.length; d++) {
+        const prefix = denied[d] as readonly string[];
         if (holdsWords(linkArgv, start, prefix)) {
           findings.add(
             "ARGV_PREFIX_DENIED",
@@ -441,7 +445,10 @@ function checkCommand(command: ContractCommand, ctx: Context): CommandOutcome {
     writesForbidden ? undefined : p.write,
   );
   const codes: ReasonCode[] = [];
-  for (const finding of findings.list) if (!codes.includes(finding.code)) codes.push(finding.code);
+  for (let i = 0; i < findings.list.length; i++) {
+    const { code } = findings.list[i] as Finding;
+    if (!codes.includes(code)) codes.push(code);
+  }
   return {
     result: {
       id: command.id,
@@ -529,8 +536,18 @@ export function evaluate(contract: CommandContract, policy: Policy, options: Eva
   const outcomes: CommandOutcome[] = [];
   for (let i = 0; i < commands.length; i++) outcomes.push(checkCommand(commands[i] as ContractCommand, ctx));
   const all = [...contractFindings];
-  for (const outcome of outcomes) all.push(...outcome.result.findings);
-  const codes = new Set(all.map((finding) => finding.code));
+  const codes = new Set<ReasonCode>();
+  for (let i = 0; i < contractFindings.length; i++) codes.add((contractFindings[i] as Finding).code);
+  const results: CommandResult[] = [];
+  for (let i = 0; i < outcomes.length; i++) {
+    const { result } = outcomes[i] as CommandOutcome;
+    results.push(result);
+    for (let f = 0; f < result.findings.length; f++) {
+      const finding = result.findings[f] as Finding;
+      all.push(finding);
+      codes.add(finding.code);
+    }
+  }
   const decision = decide(codes);
   const count = commands.length;
   const allowLine = `${count === 1 ? "the command passes" : `all ${count} commands pass`} policy "${policy.name}"`;
@@ -554,7 +571,7 @@ export function evaluate(contract: CommandContract, policy: Policy, options: Eva
     contractSha256: contractHash,
     policySha256: policySha256(policy),
     contractFindings,
-    commands: outcomes.map((outcome) => outcome.result),
+    commands: results,
     get plans() {
       plans ??=
         decision === "deny"

@@ -258,7 +258,8 @@ function programInline({ argv, start, name, commandString }: Link): string | und
  */
 export function inlineCodeForm(argv: readonly string[], chain = commandChain(argv)): string | undefined {
   let underXargs = false;
-  for (const link of chain) {
+  for (let l = 0; l < chain.length; l++) {
+    const link = chain[l] as Link;
     const form = programInline(link);
     if (form) return form;
     if (underXargs && namedRule(link.name)?.interpreter) {
