@@ -298,17 +298,19 @@ type PathField = "cwd" | "read_paths" | "write_paths";
 /** What the path rules say about a raw path in one field: where it really leads, and the findings it gets. */
 interface PathVerdict {
   real: string | undefined;
-  findings: (readonly [ReasonCode, string])[];
+  findings: readonly (readonly [ReasonCode, string])[];
 }
 
+const NO_FINDINGS: PathVerdict["findings"] = [];
+
 function judgePath(ctx: Context, raw: string, field: PathField, prefixes: readonly string[] | undefined): PathVerdict {
-  const scoped = realScope(raw, ctx.options.fs);
+  const scoped = scopePath(raw);
   if (!scoped.ok) return { real: undefined, findings: [[scoped.code, `${field} ${scoped.problem}`]] };
-  const real = scoped.path;
-  const findings: (readonly [ReasonCode, string])[] = [];
+  const real = ctx.options.fs.realPath(scoped.path);
+  let findings: (readonly [ReasonCode, string])[] | undefined;
   for (let i = 0; i < ctx.protectedPaths.length; i++) {
     if (overlaps(real, ctx.protectedPaths[i] as string)) {
-      findings.push([
+      (findings ??= []).push([
         "TOLLGATE_STATE_PROTECTED",
         `${field} "${raw}" reaches tollgate's own keys and settings; narrow it`,
       ]);
@@ -316,9 +318,12 @@ function judgePath(ctx: Context, raw: string, field: PathField, prefixes: readon
   }
   if (prefixes && !isUnderAny(real, prefixes)) {
     const [code, from] = PATH_RULES[field];
-    findings.push([code, `${field} "${raw}" is outside the policy's ${from} ${list(prefixes)}; use a path under one`]);
+    (findings ??= []).push([
+      code,
+      `${field} "${raw}" is outside the policy's ${from} ${list(prefixes)}; use a path under one`,
+    ]);
   }
-  return { real, findings };
+  return { real, findings: findings ?? NO_FINDINGS };
 }
 
 /** `raw` judged as `field` (a field's prefixes are the same throughout an evaluation); its real path when valid. */
