@@ -310,7 +310,8 @@ function judgePath(ctx: Context, raw: string, field: PathField, prefixes: readon
   let findings: (readonly [ReasonCode, string])[] | undefined;
   for (let i = 0; i < ctx.protectedPaths.length; i++) {
     if (overlaps(real, ctx.protectedPaths[i] as string)) {
-      (findings ??= []).push([
+      findings ??= [];
+      findings.push([
         "TOLLGATE_STATE_PROTECTED",
         `${field} "${raw}" reaches tollgate's own keys and settings; narrow it`,
       ]);
@@ -318,10 +319,8 @@ function judgePath(ctx: Context, raw: string, field: PathField, prefixes: readon
   }
   if (prefixes && !isUnderAny(real, prefixes)) {
     const [code, from] = PATH_RULES[field];
-    (findings ??= []).push([
-      code,
-      `${field} "${raw}" is outside the policy's ${from} ${list(prefixes)}; use a path under one`,
-    ]);
+    findings ??= [];
+    findings.push([code, `${field} "${raw}" is outside the policy's ${from} ${list(prefixes)}; use a path under one`]);
   }
   return { real, findings: findings ?? NO_FINDINGS };
 }
