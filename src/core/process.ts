@@ -1,7 +1,7 @@
-import { spawn } from "node:child_process";
 import { childEnv, withoutStripped } from "./env.ts";
 import { EnvironmentError } from "./errors.ts";
 import { createSha256 } from "./runtime.ts";
+import { type SpawnedChild, spawnChild } from "./runtime-spawn.ts";
 
 export interface RunOptions {
   cwd?: string;
@@ -72,8 +72,6 @@ export async function runProcess(argv: readonly string[], options: RunOptions): 
  * Runs segments joined by pipes (stdout of each feeds stdin of the next; the
  * first reads /dev/null), each in its own process group, all under one
  * timeout that kills every group. Captures the last stdout and every stderr.
- * Pipes go through tollgate rather than straight between children: Bun cannot
- * hand one child's pipe to another.
  */
 export function runPipeline(segments: readonly PipelineSegment[], options: RunOptions): Promise<PipelineResult> {
   if (segments.length === 0 || segments.some((segment) => segment.argv.length === 0)) {
@@ -81,100 +79,98 @@ export function runPipeline(segments: readonly PipelineSegment[], options: RunOp
   }
   const started = performance.now();
   const env = withoutStripped(options.env ?? childEnv());
+  const stdout = capture(options.maxStdoutBytes ?? DEFAULT_MAX_STDOUT);
   const stderr = capture(options.maxStderrBytes ?? DEFAULT_MAX_STDERR);
-  const children = segments.map(({ argv, extraFds = [] }, index) => {
-    const [file, ...args] = argv as [string, ...string[]];
-    return spawn(file, args, {
-      cwd: options.cwd,
-      env,
-      stdio: [index === 0 ? "ignore" : "pipe", "pipe", "pipe", ...extraFds],
-      detached: true,
-      windowsHide: true,
-    });
-  });
+  const children: SpawnedChild[] = [];
+  for (const { argv, extraFds = [] } of segments) {
+    const stdin = children.at(-1) ?? "ignore";
+    children.push(spawnChild({ argv, cwd: options.cwd, env, stdin, extraFds }));
+  }
   const pids = children.map((child) => child.pid).filter((pid): pid is number => pid !== undefined);
   for (const pid of pids) activeGroups.add(pid);
-  const stdout = capture(options.maxStdoutBytes ?? DEFAULT_MAX_STDOUT);
-  children.forEach((child, index) => {
-    child.stderr?.on("data", stderr.add);
-    const next = children[index + 1];
-    if (next === undefined) child.stdout?.on("data", stdout.add);
-    else if (child.stdout && next.stdin) {
-      child.stdout.pipe(next.stdin);
-      // The reader went away: close the writer's pipe so it gets SIGPIPE/EPIPE, as in a shell.
-      const closeWriter = () => child.stdout?.destroy();
-      next.stdin.on("error", closeWriter);
-      next.stdin.once("close", closeWriter);
-      next.once("exit", closeWriter);
-    }
-  });
+  const signalAll = (signal: NodeJS.Signals) => {
+    for (const pid of pids) signalGroup(pid, signal);
+  };
+  // Every stderr, and the last stdout; the others feed the next segment.
+  const readers = children.map((child, index) => [
+    drain(child.stderr, stderr.add),
+    ...(index === children.length - 1 ? [drain(child.stdout, stdout.add)] : []),
+  ]);
+  const stopReading = (index: number) => {
+    for (const reader of readers[index] ?? []) reader.stop();
+  };
+  const stopReadingAll = () => {
+    for (const index of children.keys()) stopReading(index);
+  };
 
-  return new Promise((resolve, reject) => {
-    let timedOut = false;
-    let failed = false;
-    let killTimer: ReturnType<typeof setTimeout> | undefined;
-    const signalAll = (signal: NodeJS.Signals) => {
-      for (const pid of pids) signalGroup(pid, signal);
-    };
-    const timer = setTimeout(() => {
-      timedOut = true;
-      signalAll("SIGTERM");
-      killTimer = setTimeout(() => {
-        signalAll("SIGKILL");
-        // A process that left the group (setsid) may still hold a pipe open; stop waiting for it.
-        setTimeout(() => {
-          for (const child of children) for (const stream of child.stdio) stream?.destroy();
-        }, PIPE_DRAIN_MS).unref();
-      }, options.graceMs ?? 2000);
-    }, options.timeoutMs);
-    const finish = () => {
-      clearTimeout(timer);
-      clearTimeout(killTimer);
-      for (const pid of pids) activeGroups.delete(pid);
-    };
-    const results: PipelineResult["segments"] = segments.map(() => ({ exitCode: null, signal: null }));
-    let open = children.length;
-    children.forEach((child, index) => {
-      const file = segments[index]?.argv[0];
-      child.once("error", (error: NodeJS.ErrnoException) => {
-        if (failed) return;
-        failed = true;
-        signalAll("SIGKILL");
-        finish();
-        if (error.code === "ENOENT" || error.code === "EACCES") {
-          reject(
-            new EnvironmentError(
-              "EXECUTABLE_NOT_FOUND",
-              `cannot run ${file}: ${error.code === "ENOENT" ? "not found" : "permission denied"}`,
-            ),
-          );
-        } else reject(error);
-      });
-      // 'exit' fires when the child ends; a grandchild holding the pipes open
-      // would delay 'close' forever, so the rest of the group goes first.
-      child.once("exit", () => {
-        signalGroup(child.pid, "SIGKILL");
-        // The same for output pipes held by an escaped process after a normal exit.
-        setTimeout(() => {
-          child.stderr?.destroy();
-          if (index === children.length - 1) child.stdout?.destroy();
-        }, PIPE_DRAIN_MS).unref();
-      });
-      child.once("close", (exitCode, signal) => {
-        results[index] = { exitCode, signal };
-        open -= 1;
-        if (open > 0 || failed) return;
-        finish();
-        resolve({
-          segments: results,
-          timedOut,
-          stdout: stdout.result(),
-          stderr: stderr.result(),
-          durationMs: performance.now() - started,
-        });
-      });
-    });
+  let timedOut = false;
+  let killTimer: ReturnType<typeof setTimeout> | undefined;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    signalAll("SIGTERM");
+    killTimer = setTimeout(() => {
+      signalAll("SIGKILL");
+      // A process that left the group (setsid) may still hold a pipe open; stop waiting for it.
+      setTimeout(stopReadingAll, PIPE_DRAIN_MS).unref();
+    }, options.graceMs ?? 2000);
+  }, options.timeoutMs);
+  const finish = () => {
+    clearTimeout(timer);
+    clearTimeout(killTimer);
+    for (const pid of pids) activeGroups.delete(pid);
+  };
+
+  const ended = children.map(async (child, index) => {
+    const status = await child.exited;
+    // A grandchild holding the pipes open would keep the output open forever, so the rest of the group goes first.
+    signalGroup(child.pid, "SIGKILL");
+    // The same for output pipes held by an escaped process after a normal exit.
+    setTimeout(() => stopReading(index), PIPE_DRAIN_MS).unref();
+    await Promise.all((readers[index] ?? []).map((reader) => reader.done));
+    return status;
   });
+  return Promise.all(ended).then(
+    (results) => {
+      finish();
+      return {
+        segments: results,
+        timedOut,
+        stdout: stdout.result(),
+        stderr: stderr.result(),
+        durationMs: performance.now() - started,
+      };
+    },
+    (error: NodeJS.ErrnoException) => {
+      signalAll("SIGKILL");
+      finish();
+      stopReadingAll();
+      const file = segments[children.findIndex((child) => child.pid === undefined)]?.argv[0];
+      if (error.code === "ENOENT" || error.code === "EACCES") {
+        throw new EnvironmentError(
+          "EXECUTABLE_NOT_FOUND",
+          `cannot run ${file ?? error.path}: ${error.code === "ENOENT" ? "not found" : "permission denied"}`,
+        );
+      }
+      throw error;
+    },
+  );
+}
+
+/** Reads `stream` to its end into `add`; `stop` gives up on the rest. */
+function drain(stream: ReadableStream<Uint8Array>, add: (chunk: Uint8Array) => void) {
+  const reader = stream.getReader();
+  const done = (async () => {
+    try {
+      for (;;) {
+        const { done: end, value } = await reader.read();
+        if (end) return;
+        add(value);
+      }
+    } catch {
+      // stopped, or the pipe broke: what arrived is kept
+    }
+  })();
+  return { done, stop: () => void reader.cancel().catch(() => undefined) };
 }
 
 /** Kills the process groups of every child still running (on interrupt). */
