@@ -155,6 +155,14 @@ try {
       ),
       LOCAL_TARGET_MS,
     );
+    // For reading (a): what the runtime costs before any command code runs.
+    const startup = await compare(
+      () => spawnOk([BINARY, "--version"], env),
+      () => spawnOk([true_]),
+    );
+    console.log(
+      `  of which start-up alone (\`tollgate --version\`, ${startup.subject.toFixed(1)} ms): +${(startup.subject - startup.reference).toFixed(1)} ms`,
+    );
   } else {
     console.log("dist/tollgate has no `exec` command yet: (a) measures the executor API in-process instead");
     report(
