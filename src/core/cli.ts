@@ -62,13 +62,18 @@ function firstPositional(argv: string[], args: ArgsDef): number {
     const arg = argv[i] as string;
     if (arg === "--") return -1;
     if (arg.startsWith("-")) {
-      const def = args[flagName(arg)];
-      if (!arg.includes("=") && def && (def.type === "string" || def.type === "enum")) i++;
+      if (takesNextValue(arg, args)) i++;
       continue;
     }
     return i;
   }
   return -1;
+}
+
+/** `--name VALUE` of a string or enum option: the next argument is its value, even one that starts with "-". */
+function takesNextValue(arg: string, args: ArgsDef): boolean {
+  const def = args[flagName(arg)];
+  return !arg.includes("=") && def !== undefined && (def.type === "string" || def.type === "enum");
 }
 
 function flagName(arg: string): string {
@@ -90,10 +95,12 @@ export async function rejectUnknownFlags(resolved: ResolvedCommand): Promise<voi
       if (def.type === "boolean") known.add(`no-${spelling}`);
     }
   }
-  for (const arg of resolved.rest) {
+  for (let i = 0; i < resolved.rest.length; i++) {
+    const arg = resolved.rest[i] as string;
     if (arg === "--") break;
     if (!arg.startsWith("-") || arg === "-") continue;
-    if (!known.has(flagName(arg))) {
+    if (takesNextValue(arg, args)) i++;
+    else if (!known.has(flagName(arg))) {
       const where = ["tollgate", ...resolved.path].join(" ");
       throw new UserError(
         "UNKNOWN_OPTION",
