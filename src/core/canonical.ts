@@ -27,15 +27,6 @@ export function sha256Hex(data: string | Uint8Array): string {
   return hash.digest("hex");
 }
 
-/** Freezes `value` and everything in it, so a document that was checked stays as it was checked. */
-export function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === "object") {
-    for (const item of Object.values(value)) deepFreeze(item);
-    Object.freeze(value);
-  }
-  return value;
-}
-
 /** `byteCount` random bytes as hex, for unique names and ids. */
 export function randomHex(byteCount: number): string {
   const bytes = crypto.getRandomValues(new Uint8Array(byteCount));

@@ -1,5 +1,5 @@
 export { type BuildInfo, buildInfo, REPOSITORY_URL } from "./build-info.ts";
-export { canonicalJson, deepFreeze, randomHex, sha256Hex } from "./canonical.ts";
+export { canonicalJson, randomHex, sha256Hex } from "./canonical.ts";
 export { jsonArg } from "./cli.ts";
 export type { CheckStatus, DoctorCheck } from "./doctor.ts";
 export { BASE_CHILD_ENV, childEnv, isCI, STRIPPED_CHILD_ENV, withoutStripped } from "./env.ts";

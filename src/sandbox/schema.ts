@@ -4,7 +4,7 @@
  * name the field (`commands[0].timeout_sec: expected an integer, got "10"`).
  */
 import * as v from "valibot";
-import { deepFreeze, UserError } from "../core/index.ts";
+import { UserError } from "../core/index.ts";
 import { formatPath } from "./strict-json.ts";
 
 export const EFFECT_TYPES = [
@@ -65,6 +65,14 @@ function describeIssue(issue: v.BaseIssue<unknown>): string {
 
 function issuePath(issue: v.BaseIssue<unknown>): string {
   return formatPath((issue.path ?? []).map((item) => item.key as string | number));
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object") {
+    for (const item of Object.values(value)) deepFreeze(item);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 /**
