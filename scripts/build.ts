@@ -2,7 +2,7 @@
  * `bun run build`: compiles dist/tollgate for this machine.
  */
 import { spawnSync } from "node:child_process";
-import { readFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { compile } from "./compile.ts";
 
@@ -29,8 +29,6 @@ export function buildFor(target: string, outfile: string, bunTarget?: string): v
     bunTarget,
     define: { TOLLGATE_VERSION: packageVersion(), TOLLGATE_COMMIT: gitCommit(), TOLLGATE_TARGET: target },
   });
-  // The map is embedded in the executable; the copy beside it is not shipped.
-  rmSync(`${outfile}.map`, { force: true });
 }
 
 if (import.meta.main) {

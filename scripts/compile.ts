@@ -3,6 +3,8 @@
  * the benchmarks' hello-world reference use exactly the same flags.
  */
 import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 
 /**
  * `--minify-syntax --minify-whitespace` rather than `--minify`: identifier
@@ -37,7 +39,25 @@ export interface CompileOptions {
   define?: Record<string, string>;
 }
 
+/**
+ * Compiles into a private folder beside `outfile`, then renames the
+ * executable into place: the source maps bun writes next to it (one per
+ * chunk; the executable embeds its own) never pile up, and a failed build
+ * leaves the old executable untouched.
+ */
 export function compile(options: CompileOptions): void {
+  mkdirSync(dirname(options.outfile), { recursive: true });
+  const staging = mkdtempSync(join(dirname(options.outfile), ".compile-"));
+  try {
+    const staged = join(staging, basename(options.outfile));
+    runBunBuild({ ...options, outfile: staged });
+    renameSync(staged, options.outfile);
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+function runBunBuild(options: CompileOptions): void {
   const args = ["build", ...COMPILE_FLAGS, options.entry, "--outfile", options.outfile];
   if (options.bunTarget) args.push(`--target=${options.bunTarget}`);
   for (const [name, value] of Object.entries(options.define ?? {})) {

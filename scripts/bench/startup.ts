@@ -43,7 +43,6 @@ const dir = mkdtempSync(join(tmpdir(), "tollgate-bench-"));
 try {
   writeFileSync(join(dir, "hello.ts"), 'console.log("hello");\n');
   compile({ entry: join(dir, "hello.ts"), outfile: join(dir, "hello") });
-  rmSync(join(dir, "hello.map"), { force: true });
   buildFor(hostTarget(), join(dir, "tollgate"));
 
   const hello: Subject = { name: "hello", argv: [join(dir, "hello")], times: [] };
