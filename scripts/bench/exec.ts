@@ -16,6 +16,7 @@ import { bwrapArgs } from "../../src/sandbox/bwrap-args.ts";
 import { execute } from "../../src/sandbox/executor.ts";
 import type { CommandPlan } from "../../src/sandbox/plan.ts";
 import { findTool } from "../../src/sandbox/preflight.ts";
+import { median } from "./stats.ts";
 
 const WARMUP_RUNS = 5;
 const RUNS = 40;
@@ -25,14 +26,6 @@ const ROOT = join(import.meta.dir, "..", "..");
 const BINARY = join(ROOT, "dist", "tollgate");
 
 type Timed = () => Promise<void> | void;
-
-function median(values: number[]): number {
-  const sorted = values.toSorted((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-}
 
 /** Median ms of `subject` and `reference`, run alternately so noise hits both alike. */
 async function compare(subject: Timed, reference: Timed): Promise<{ subject: number; reference: number }> {

@@ -19,6 +19,7 @@ import {
   verifyReceipt,
 } from "../../src/receipts/index.ts";
 import { sampleExtension, sampleFacts } from "../../test/receipts/fixtures.ts";
+import { median } from "./stats.ts";
 
 const MAX_RATIO = 1.5;
 const BATCH = 100;
@@ -31,11 +32,6 @@ async function batchMs(op: Op): Promise<number> {
   const started = performance.now();
   for (let i = 0; i < BATCH; i++) await op();
   return performance.now() - started;
-}
-
-function median(values: number[]): number {
-  const sorted = values.toSorted((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
 interface Race {

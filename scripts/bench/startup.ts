@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildFor, hostTarget } from "../build.ts";
 import { compile } from "../compile.ts";
+import { median } from "./stats.ts";
 
 const WARMUP_RUNS = 5;
 const RUNS = 40;
@@ -29,14 +30,6 @@ function timeRun(subject: Subject): number {
   const elapsed = performance.now() - started;
   if (result.status !== 0) throw new Error(`${subject.name} exited with ${result.status ?? result.signal}`);
   return elapsed;
-}
-
-function median(values: number[]): number {
-  const sorted = values.toSorted((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 const dir = mkdtempSync(join(tmpdir(), "tollgate-bench-"));
