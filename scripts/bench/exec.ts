@@ -117,20 +117,24 @@ try {
       }),
     );
     const policy = join(dir, "policy.yaml");
+    // Block-style YAML, as policies are written (the CSC examples), not JSON posing as YAML.
     writeFileSync(
       policy,
-      JSON.stringify({
-        policy_schema_version: "csc.policy.v0.1",
-        name: "bench",
-        allow_commands: ["true"],
-        allowed_effect_types: ["observe"],
-        allowed_risk_classes: ["low"],
-        max_timeout_sec: 60,
-        network: "deny",
-        allow_secret_refs: false,
-        allowed_cwd_prefixes: [dir],
-        allowed_read_prefixes: [dir],
-      }),
+      [
+        "policy_schema_version: csc.policy.v0.1",
+        "name: bench",
+        'allow_commands: ["true"]',
+        "allowed_effect_types: [observe]",
+        "allowed_risk_classes: [low]",
+        "max_timeout_sec: 60",
+        "network: deny",
+        "allow_secret_refs: false",
+        "allowed_cwd_prefixes:",
+        `  - ${dir}`,
+        "allowed_read_prefixes:",
+        `  - ${dir}`,
+        "",
+      ].join("\n"),
     );
     // HOME outside the contract's cwd: a cwd covering tollgate's own keys folder is denied.
     const env = {
