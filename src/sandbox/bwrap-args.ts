@@ -56,6 +56,26 @@ export const ETC_PATHS = [
 export const GIT_PROTECTED = ["hooks", "config"] as const;
 
 /**
+ * Every namespace (the network one unless the command may use the host's), a
+ * new session (no TIOCSTI into the caller's terminal), no orphan, no
+ * capability: what every sandbox of tollgate's has, the doctor's probe too.
+ */
+export function isolationArgs(network: CommandPlan["network"]): string[] {
+  return [
+    "--unshare-user",
+    "--unshare-pid",
+    "--unshare-ipc",
+    "--unshare-uts",
+    "--unshare-cgroup",
+    ...(network === "deny" ? ["--unshare-net"] : []),
+    "--die-with-parent",
+    "--new-session",
+    "--cap-drop",
+    "ALL",
+  ];
+}
+
+/**
  * The bubblewrap arguments (after `bwrap`) of every segment of a command, in
  * mount order: later mounts shadow earlier ones, so scratch tmpfs first, then
  * read-only system paths, read-only cwd and read paths, writable paths (parents
@@ -65,16 +85,7 @@ export const GIT_PROTECTED = ["hooks", "config"] as const;
 export function bwrapArgs(plan: CommandPlan, host: HostInfo): string[][] {
   const layout = mountLayout(plan, host);
   const common = [
-    "--unshare-user",
-    "--unshare-pid",
-    "--unshare-ipc",
-    "--unshare-uts",
-    "--unshare-cgroup",
-    ...(plan.network === "deny" ? ["--unshare-net"] : []),
-    "--die-with-parent",
-    "--new-session",
-    "--cap-drop",
-    "ALL",
+    ...isolationArgs(plan.network),
     "--hostname",
     "tollgate-sandbox",
     "--clearenv",

@@ -1,6 +1,6 @@
 import { accessSync, constants, readFileSync } from "node:fs";
 import { runProcess } from "../core/index.ts";
-import { SYSTEM_PATHS } from "./bwrap-args.ts";
+import { isolationArgs, SYSTEM_PATHS } from "./bwrap-args.ts";
 
 const TOOL_DIRS = ["/usr/bin", "/bin", "/usr/sbin", "/sbin", "/usr/local/bin"];
 
@@ -93,16 +93,7 @@ export async function probeBwrap(bwrap: string): Promise<{ ok: boolean; stderr: 
     const result = await runProcess(
       [
         bwrap,
-        "--unshare-user",
-        "--unshare-pid",
-        "--unshare-ipc",
-        "--unshare-uts",
-        "--unshare-cgroup",
-        "--unshare-net",
-        "--die-with-parent",
-        "--new-session",
-        "--cap-drop",
-        "ALL",
+        ...isolationArgs("deny"),
         ...SYSTEM_PATHS.flatMap((path) => ["--ro-bind-try", path, path]),
         "--",
         "/usr/bin/true",
