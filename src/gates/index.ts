@@ -2,6 +2,8 @@
  * The gates module's tool-output layer: parsers from each tool's real output
  * to findings and numbers, the coverage model, CRAP and the mutation score.
  */
+
+export { type GatesCheckOptions, gatesChecks } from "./checks.ts";
 export {
   type CoverageReport,
   coverageReport,
@@ -12,6 +14,21 @@ export {
   rangeCoverage,
 } from "./coverage.ts";
 export { type CrapEntry, type CrapReport, computeCrap, crapScore } from "./crap.ts";
+export {
+  type Detection,
+  detectProject,
+  GROUP_FOLDERS,
+  type JsProject,
+  type JsTestRunner,
+  type Linter,
+  type PackageManager,
+  type Project,
+  type PythonInvoker,
+  type PythonProject,
+  type PythonTestRunner,
+  type Sourced,
+} from "./detect.ts";
+export { diskFs, type FsView, memoryFs } from "./detect-fs.ts";
 export {
   type CoveragePyOutcome,
   coveragePyOutcome,
@@ -49,4 +66,6 @@ export { parseSarif, type SarifReport } from "./parse-sarif.ts";
 export { parseStrykerReport } from "./parse-stryker.ts";
 export { parseTsc, type TscReport } from "./parse-tsc.ts";
 export { parseUnittest, type UnittestReport } from "./parse-unittest.ts";
+export { type ProbeRunner, probeTools, realRunner, type ToolProbe, type ToolStatus } from "./probe.ts";
 export type { TestCaseResult, TestOutcome, TestRunReport } from "./test-run.ts";
+export { CI_GATES, type Gate, installCommand, parseVersion, TOOLS, type ToolSpec } from "./tools.ts";

@@ -1,0 +1,99 @@
+import type { DoctorCheck } from "../core/index.ts";
+import { findProjectRoot } from "../core/index.ts";
+import { type Detection, detectProject, type Project, type Sourced } from "./detect.ts";
+import type { FsView } from "./detect-fs.ts";
+import { type ProbeRunner, probeTools, type ToolProbe } from "./probe.ts";
+import { CI_GATES } from "./tools.ts";
+
+const section = "gates";
+
+export interface GatesCheckOptions {
+  fs?: FsView;
+  runner?: ProbeRunner;
+}
+
+/**
+ * The doctor's "gates" section: the detected projects and toolchains, each
+ * tool found with its version, or missing with the command that installs it.
+ * A missing tool fails only when `tollgate ci` needs it (lint, typecheck, test).
+ */
+export async function gatesChecks(
+  root: string = findProjectRoot(),
+  options: GatesCheckOptions = {},
+): Promise<DoctorCheck[]> {
+  const detection = detectProject(root, options.fs);
+  if (detection.projects.length === 0) {
+    return [
+      {
+        section,
+        name: "project",
+        status: "ok",
+        detail: `no pyproject.toml, setup.py or package.json in ${root} or its subfolders: no gates to run here`,
+      },
+    ];
+  }
+  const probes = await probeTools(detection, options.runner);
+  const several = detection.projects.length > 1;
+  return [
+    ...detection.projects.map((project) => projectCheck(project, several)),
+    ...problemChecks(detection),
+    ...probes.map((probe) => toolCheck(probe, several)),
+  ];
+}
+
+const sourced = (label: string, entry: Sourced<string>) => `${label} ${entry.value} (${entry.source})`;
+const folders = (label: string, entries: Sourced<string>[]) =>
+  entries.length === 0 ? `no ${label} folder` : entries.map((entry) => sourced(label, entry)).join(", ");
+
+function projectCheck(project: Project, several: boolean): DoctorCheck {
+  const toolchain =
+    project.toolchain === "python"
+      ? [sourced("test runner", project.testRunner), sourced("tools via", project.invoker)]
+      : [
+          sourced("language", project.language),
+          sourced("test runner", project.testRunner),
+          sourced("package manager", project.packageManager),
+          sourced("linter", project.linter),
+        ];
+  return {
+    section,
+    name: label(project.toolchain === "python" ? "python" : "js/ts", project, several),
+    status: "ok",
+    detail: [
+      `found by ${project.marker.source}`,
+      folders("source", project.sourceDirs),
+      folders("tests", project.testDirs),
+      ...toolchain,
+    ].join("; "),
+  };
+}
+
+function problemChecks(detection: Detection): DoctorCheck[] {
+  return detection.problems.map((problem) => ({ section, name: "config", status: "warn", detail: problem }));
+}
+
+function label(name: string, project: Project, several: boolean): string {
+  return several ? `${name} (${project.dir})` : name;
+}
+
+function toolCheck(probe: ToolProbe, several: boolean): DoctorCheck {
+  const name = label(probe.tool, probe.project, several);
+  const gates = probe.gates.join(", ");
+  const { status } = probe;
+  if (status.state === "found") {
+    return { section, name, status: "ok", detail: `${status.version} at ${status.path} (${gates})` };
+  }
+  const blocking = probe.gates.some((gate) => CI_GATES.has(gate));
+  const problem = status.state === "missing" ? "not installed" : `found at ${status.path}, but ${status.problem}`;
+  const consequence = blocking
+    ? `the ${gates} gate cannot run (fail means \`tollgate ci\` could not run)`
+    : `the advisory ${gates} gate reports missing`;
+  return {
+    section,
+    name,
+    status: blocking ? "fail" : "warn",
+    detail: `${problem}: ${consequence}`,
+    fix:
+      status.state === "missing" ? status.install : `reinstall ${probe.tool}, then check \`${status.path} --version\``,
+  };
+}

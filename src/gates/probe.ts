@@ -1,0 +1,116 @@
+import { accessSync, constants, statSync } from "node:fs";
+import { delimiter, isAbsolute, join } from "node:path";
+import { childEnv, runProcess } from "../core/index.ts";
+import type { Detection, Project } from "./detect.ts";
+import { type Gate, installCommand, localBinDirs, parseVersion, TOOLS, type ToolSpec } from "./tools.ts";
+
+/** How probing touches the machine; tests pass a fake. */
+export interface ProbeRunner {
+  /** The first executable named `bin` in `dirs` (absolute, in order), then on PATH. */
+  which(bin: string, dirs: readonly string[]): string | undefined;
+  run(argv: readonly string[]): Promise<{ exitCode: number | null; timedOut: boolean; output: string }>;
+}
+
+export type ToolStatus =
+  | { state: "found"; path: string; version: string }
+  | { state: "missing"; install: string }
+  /** Found, but `--version` timed out or failed: the install is broken. */
+  | { state: "broken"; path: string; problem: string };
+
+export interface ToolProbe {
+  tool: string;
+  project: Project;
+  gates: Gate[];
+  status: ToolStatus;
+}
+
+/** A version probe is a quick start-up; a tool that needs longer than this is reported, not waited for. */
+export const PROBE_TIMEOUT_MS = 10_000;
+const PROBE_CONCURRENCY = 4;
+
+export function realRunner(path: string = process.env.PATH ?? ""): ProbeRunner {
+  const pathDirs = path.split(delimiter).filter((dir) => isAbsolute(dir));
+  return {
+    which(bin, dirs) {
+      for (const dir of [...dirs, ...pathDirs]) {
+        const candidate = join(dir, bin);
+        try {
+          accessSync(candidate, constants.X_OK);
+          if (statSync(candidate).isFile()) return candidate;
+        } catch {
+          // not in this folder
+        }
+      }
+      return undefined;
+    },
+    async run(argv) {
+      const result = await runProcess(argv, { timeoutMs: PROBE_TIMEOUT_MS, env: childEnv(), graceMs: 500 });
+      return {
+        exitCode: result.exitCode,
+        timedOut: result.timedOut,
+        output: `${result.stdout.text}\n${result.stderr.text}`.trim(),
+      };
+    },
+  };
+}
+
+/**
+ * Finds every tool each detected project uses, and its version, with at most
+ * a few probes at a time. Nothing is installed or downloaded.
+ */
+export async function probeTools(detection: Detection, runner: ProbeRunner = realRunner()): Promise<ToolProbe[]> {
+  const wanted = detection.projects.flatMap((project) =>
+    TOOLS.map((tool) => ({ tool, project, gates: tool.gates(project) })).filter(({ gates }) => gates.length > 0),
+  );
+  // Projects sharing a hoisted node_modules or a PATH tool share one probe.
+  const versions = new Map<string, () => Promise<ToolStatus>>();
+  const tasks = wanted.map(({ tool, project, gates }) => async (): Promise<ToolProbe> => {
+    const dirs = localBinDirs(tool, project).map((dir) => join(detection.root, dir));
+    const path = runner.which(tool.bin, dirs);
+    if (path === undefined) {
+      return { tool: tool.name, project, gates, status: { state: "missing", install: installCommand(tool, project) } };
+    }
+    const key = [path, ...tool.versionArgs].join("\0");
+    const probe = versions.get(key) ?? once(() => versionOf(runner, tool, path));
+    versions.set(key, probe);
+    return { tool: tool.name, project, gates, status: await probe() };
+  });
+  return pool(tasks, PROBE_CONCURRENCY);
+}
+
+async function versionOf(runner: ProbeRunner, tool: ToolSpec, path: string): Promise<ToolStatus> {
+  const argv = [path, ...tool.versionArgs];
+  try {
+    const result = await runner.run(argv);
+    if (result.timedOut) return { state: "broken", path, problem: `\`${argv.join(" ")}\` timed out` };
+    if (result.exitCode !== 0) {
+      const firstLine = result.output.split("\n")[0] ?? "";
+      return { state: "broken", path, problem: `\`${argv.join(" ")}\` exited ${result.exitCode}: ${firstLine}` };
+    }
+    return { state: "found", path, version: parseVersion(result.output) ?? "unknown version" };
+  } catch (error) {
+    return { state: "broken", path, problem: `\`${argv.join(" ")}\` could not start: ${(error as Error).message}` };
+  }
+}
+
+function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let promise: Promise<T> | undefined;
+  return () => {
+    promise ??= make();
+    return promise;
+  };
+}
+
+/** Runs `tasks` with at most `limit` at a time; results in the tasks' order. */
+async function pool<T>(tasks: readonly (() => Promise<T>)[], limit: number): Promise<T[]> {
+  const results: T[] = new Array(tasks.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length) {
+      const index = next++;
+      results[index] = await (tasks[index] as () => Promise<T>)();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+  return results;
+}
