@@ -113,7 +113,7 @@ export const TOOLS: readonly ToolSpec[] = [
   }),
   npmTool("stryker", ["mutation"], () => true, { package: "@stryker-mutator/core" }),
   npmTool("knip", ["deps"], () => true),
-  npmTool("dependency-cruiser", ["arch"], () => true, { bin: "depcruise" }),
+  npmTool("dependency-cruiser", ["arch"], () => true, { bin: "depcruise", package: "dependency-cruiser" }),
   npmTool("npm", ["audit"], jsManager("npm"), { install: "install Node.js (npm comes with it)" }),
   npmTool("pnpm", ["audit"], jsManager("pnpm"), { install: "corepack enable pnpm" }),
   npmTool("yarn", ["audit"], jsManager("yarn"), { install: "corepack enable yarn" }),
