@@ -5,6 +5,30 @@
 
 export { type GatesCheckOptions, gatesChecks } from "./checks.ts";
 export {
+  DEFAULTS,
+  type FlagOverride,
+  type GatesConfig,
+  loadConfig,
+  type ResolvedConfig,
+  type ResolvedValue,
+  resolveConfig,
+} from "./config.ts";
+export {
+  type ConfigFile,
+  type CustomGate,
+  GATE_NAMES,
+  type GateName,
+  PRESET_NAMES,
+  type PresetName,
+} from "./config-schema.ts";
+export {
+  type ConfigSource,
+  findConfigSource,
+  MAX_CONFIG_BYTES,
+  type ProjectFiles,
+  projectFiles,
+} from "./config-sources.ts";
+export {
   type CoverageReport,
   coverageReport,
   type FileCoverage,
@@ -66,6 +90,14 @@ export { parseSarif, type SarifReport } from "./parse-sarif.ts";
 export { parseStrykerReport } from "./parse-stryker.ts";
 export { parseTsc, type TscReport } from "./parse-tsc.ts";
 export { parseUnittest, type UnittestReport } from "./parse-unittest.ts";
+export { PRESETS, type Preset } from "./presets.ts";
 export { type ProbeRunner, probeTools, realRunner, type ToolProbe, type ToolStatus } from "./probe.ts";
 export type { TestCaseResult, TestOutcome, TestRunReport } from "./test-run.ts";
+export {
+  type ConfiguredTool,
+  TOOL_CONFIGS,
+  type ToolConfigPlace,
+  type ToolConfigStatus,
+  toolConfigStatus,
+} from "./tool-configs.ts";
 export { CI_GATES, type Gate, installCommand, parseVersion, TOOLS, type ToolSpec } from "./tools.ts";
