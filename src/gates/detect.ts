@@ -132,7 +132,10 @@ function dirsNamed(fs: FsView, dir: string, names: readonly string[]): Sourced<s
     .map((path) => ({ value: path, source: `${path}/` }));
 }
 
-/** Folders holding test files outside the conventional test folders, each sourced by its first test file. */
+/**
+ * Folders holding test files outside the project's conventional test folders
+ * (each sourced by its first test file), and test folders nested in others.
+ */
 function testFileDirs(fs: FsView, dir: string, pattern: RegExp, known: Sourced<string>[]): Sourced<string>[] {
   const found: Sourced<string>[] = [];
   const walk = (folder: string, depth: number) => {
@@ -140,6 +143,8 @@ function testFileDirs(fs: FsView, dir: string, pattern: RegExp, known: Sourced<s
     if (testFile && !known.some((entry) => entry.value === folder)) {
       found.push({ value: folder === "" ? "." : folder, source: joinRel(folder, testFile) });
     }
+    // Test folders inside source folders (src/__tests__); the project's own ones are already known.
+    if (depth > 0) found.push(...dirsNamed(fs, folder, TEST_FOLDERS));
     if (depth >= TEST_SEARCH_DEPTH) return;
     // A nested project's tests are its own, not this project's.
     for (const sub of subfolders(fs, folder)) if (!isProjectDir(fs, sub)) walk(sub, depth + 1);

@@ -131,6 +131,7 @@ describe("JavaScript and TypeScript projects", () => {
         "yarn.lock": "",
         "eslint.config.js": "",
         "lib/a.js": "",
+        "lib/__tests__/b.test.js": "",
         "__tests__/a.test.js": "",
       }),
     );
@@ -142,7 +143,10 @@ describe("JavaScript and TypeScript projects", () => {
     expect(project.packageManager).toEqual({ value: "yarn", source: "yarn.lock" });
     expect(project.linter).toEqual({ value: "eslint", source: "package.json devDependencies.eslint" });
     expect(project.sourceDirs).toEqual([{ value: "lib", source: "lib/" }]);
-    expect(project.testDirs).toEqual([{ value: "__tests__", source: "__tests__/" }]);
+    expect(project.testDirs).toEqual([
+      { value: "__tests__", source: "__tests__/" },
+      { value: "lib/__tests__", source: "lib/__tests__/" },
+    ]);
     expect(project.binDirs).toEqual([]);
   });
 
