@@ -49,6 +49,11 @@ function count(min: number) {
   );
 }
 
+/** A TOML table, a JSON object; unknown keys are errors. */
+function table<const T extends v.ObjectEntries>(entries: T) {
+  return v.strictObject(entries, "expected a table");
+}
+
 const nonEmpty = v.pipe(v.string("expected a string"), v.minLength(1, "must not be empty"));
 
 function uniqueList<T extends v.GenericSchema<unknown, string>>(item: T) {
@@ -61,7 +66,7 @@ function uniqueList<T extends v.GenericSchema<unknown, string>>(item: T) {
 const gateList = uniqueList(oneOf(GATE_NAMES));
 const pathList = uniqueList(nonEmpty);
 
-const GateSwitchSchema = v.strictObject({
+const GateSwitchSchema = table({
   /** false: the gate never runs. */
   enabled: v.optional(v.boolean("expected true or false")),
   /** false: a failing gate is reported as a warning and does not fail the stage. */
@@ -71,7 +76,7 @@ const GateSwitchSchema = v.strictObject({
 const builtInNames: ReadonlySet<string> = new Set(GATE_NAMES);
 
 const CustomGateSchema = v.pipe(
-  v.strictObject({
+  table({
     /** Shown in reports and usable in skip/only; lower-case letters, digits and dashes. */
     name: v.pipe(
       v.string("expected a string"),
@@ -79,7 +84,10 @@ const CustomGateSchema = v.pipe(
       v.check((name) => !builtInNames.has(name), "must not be the name of a built-in gate"),
     ),
     /** The argv, run without a shell: ["npx", "playwright", "test"], never "npx playwright test". */
-    command: v.pipe(v.array(nonEmpty, "expected an array of strings (argv), not a shell string"), v.minLength(1)),
+    command: v.pipe(
+      v.array(nonEmpty, "expected an array of strings (argv), not a shell string"),
+      v.minLength(1, "must not be empty"),
+    ),
     /** How the verdict is read: the exit code alone, or the report file in one of these formats. */
     parser: oneOf(CUSTOM_PARSERS),
     /** The report file the command writes, relative to the project root; required unless parser is exit-code. */
@@ -104,7 +112,7 @@ const gateSwitches = Object.fromEntries(GATE_NAMES.map((name) => [name, v.option
   v.OptionalSchema<typeof GateSwitchSchema, undefined>
 >;
 
-export const ConfigFileSchema = v.strictObject({
+export const ConfigFileSchema = table({
   /** Threshold set the explicit keys below start from. */
   preset: v.optional(oneOf(PRESET_NAMES)),
   /** Run every tool through the sandbox executor (bubblewrap) instead of directly. */
@@ -114,7 +122,7 @@ export const ConfigFileSchema = v.strictObject({
   /** When not empty, only these gates run. */
   only: v.optional(gateList),
   paths: v.optional(
-    v.strictObject({
+    table({
       /** Source folders, relative to the project root; empty: detected. */
       src: v.optional(pathList),
       /** Test folders, relative to the project root; empty: detected. */
@@ -122,7 +130,7 @@ export const ConfigFileSchema = v.strictObject({
     }),
   ),
   coverage: v.optional(
-    v.strictObject({
+    table({
       /** Minimum line coverage, percent. */
       line_min: v.optional(percent),
       /** Minimum branch coverage, percent. */
@@ -130,19 +138,19 @@ export const ConfigFileSchema = v.strictObject({
     }),
   ),
   complexity: v.optional(
-    v.strictObject({
+    table({
       /** Highest cyclomatic complexity (lizard's CCN) a function may have. */
       ccn_max: v.optional(count(1)),
     }),
   ),
   crap: v.optional(
-    v.strictObject({
+    table({
       /** Highest CRAP score (CCN^2 x (1 - coverage)^3 + CCN) a function may have. */
       max: v.optional(v.pipe(v.number("expected a number"), v.minValue(1, "must be at least 1"))),
     }),
   ),
   mutation: v.optional(
-    v.strictObject({
+    table({
       /** Minimum mutation score, percent: killed / (killed + survived + timeout). */
       score_min: v.optional(percent),
       /** Wall-clock budget; when it runs out the score is reported as partial. */
@@ -150,19 +158,19 @@ export const ConfigFileSchema = v.strictObject({
     }),
   ),
   lint: v.optional(
-    v.strictObject({
+    table({
       /** Warnings allowed before the lint gate fails (errors always fail it). */
       max_warnings: v.optional(count(0)),
     }),
   ),
   audit: v.optional(
-    v.strictObject({
+    table({
       /** Lowest severity of a known vulnerability that fails the audit gate. */
       fail_on: v.optional(oneOf(AUDIT_SEVERITIES)),
     }),
   ),
   gates: v.optional(
-    v.strictObject({
+    table({
       ...gateSwitches,
       /** Project-specific gates: [[gates.custom]] tables. */
       custom: v.optional(

@@ -198,6 +198,10 @@ describe("strict validation", () => {
     const error = errorOf(() => load({ "tollgate.toml": '[coverage]\nline_min = "80"\n[crap]\nmax = 0\n' }));
     expect(error.message).toContain('tollgate.toml: coverage.line_min: expected a number from 0 to 100, got "80"');
     expect(error.message).toContain("tollgate.toml: crap.max: must be at least 1");
+    const notTable = errorOf(() => load({ "package.json": '{"tollgate": {"coverage": 80}}' }));
+    expect(notTable.message).toBe('package.json "tollgate": tollgate.coverage: expected a table, got 80');
+    const notObject = errorOf(() => load({ "package.json": '{"tollgate": "strict"}' }));
+    expect(notObject.message).toBe('package.json "tollgate": tollgate: expected a table, got "strict"');
   });
 
   test("an unknown preset or gate name is named, with a did-you-mean", () => {
