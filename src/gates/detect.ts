@@ -1,3 +1,6 @@
+import { isTollgateError } from "../core/index.ts";
+import { parseStrictJson } from "../sandbox/index.ts";
+import { parseTomlText } from "./config-sources.ts";
 import { diskFs, type FsView, joinRel } from "./detect-fs.ts";
 
 /** A detected value and where it came from (a file, a table, a key, or "default: ..."). */
@@ -46,7 +49,7 @@ export interface Detection {
   /** The folder detection looked at (as given). */
   root: string;
   projects: Project[];
-  /** Files detection could not use (invalid JSON), in words a user can act on. */
+  /** Files detection could not parse (invalid TOML or JSON), in words a user can act on. */
   problems: string[];
 }
 
@@ -76,7 +79,7 @@ export function detectProject(root: string, fs: FsView = diskFs(root)): Detectio
   const problems: string[] = [];
   const projects: Project[] = [];
   for (const dir of candidateDirs(fs)) {
-    const python = detectPython(fs, dir);
+    const python = detectPython(fs, dir, problems);
     if (python) projects.push(python);
     const js = detectJs(fs, dir, problems);
     if (js) projects.push(js);
@@ -168,32 +171,58 @@ function displayDir(dir: string): string {
 
 // --- Python ---
 
-/** The table names of a TOML document (`[a.b]` and `[[a.b]]`); enough to see what is configured. */
-function tomlTables(text: string): Set<string> {
-  const tables = new Set<string>();
-  for (const match of text.matchAll(/^\s*\[\[?\s*([^\]\s]+)\s*\]\]?/gm))
-    tables.add((match[1] as string).replace(/"/g, ""));
-  return tables;
+type Table = Record<string, unknown>;
+
+const table = (value: unknown): Table =>
+  typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Table) : {};
+
+/** A parsed document, or an empty one and a problem when the file does not parse. */
+function parsed(text: string, path: string, parse: (text: string, path: string) => unknown, problems: string[]): Table {
+  try {
+    return table(parse(text, path));
+  } catch (error) {
+    if (!isTollgateError(error)) throw error;
+    problems.push(`${error.message}: detection ignores this file until it parses`);
+    return {};
+  }
 }
 
 /** `[project] name`, as an importable folder name. */
-function pythonPackageName(text: string): string | undefined {
-  let table = "";
-  for (const line of text.split("\n")) {
-    const header = /^\s*\[\[?\s*([^\]\s]+)\s*\]\]?/.exec(line);
-    if (header) table = header[1] as string;
-    const name = table === "project" ? /^\s*name\s*=\s*["']([^"']+)["']/.exec(line) : null;
-    if (name) return (name[1] as string).toLowerCase().replace(/[-.]/g, "_");
-  }
-  return undefined;
+function pythonPackageName(pyproject: Table): string | undefined {
+  const name = table(pyproject.project).name;
+  return typeof name === "string" ? name.toLowerCase().replace(/[-.]/g, "_") : undefined;
 }
 
-/** A dependency on pytest itself (not a plugin such as pytest-cov) anywhere in the file's dependency lists. */
-const PYTEST_DEPENDENCY = /["']pytest\s*(?:[<>=!~[;]|["'])/;
+/** Every dependency list of a pyproject.toml, named as a user finds it in the file. */
+function dependencyLists(pyproject: Table): [string, unknown][] {
+  const project = table(pyproject.project);
+  const tool = table(pyproject.tool);
+  const poetry = table(tool.poetry);
+  const named = (prefix: string, lists: Table) =>
+    Object.entries(lists).map(([name, list]): [string, unknown] => [`${prefix} ${name}`, list]);
+  return [
+    ["[project] dependencies", project.dependencies],
+    ...named("[project.optional-dependencies]", table(project["optional-dependencies"])),
+    ...named("[dependency-groups]", table(pyproject["dependency-groups"])),
+    ["[tool.uv] dev-dependencies", table(tool.uv)["dev-dependencies"]],
+    ["[tool.poetry.dependencies]", Object.keys(table(poetry.dependencies))],
+    ...Object.entries(table(poetry.group)).map(([name, group]): [string, unknown] => [
+      `[tool.poetry.group.${name}.dependencies]`,
+      Object.keys(table(table(group).dependencies)),
+    ]),
+  ];
+}
 
-function pytestConfig(fs: FsView, dir: string, pyproject: string | undefined): string | undefined {
+/** The list that declares pytest itself (a plugin such as pytest-cov does not count). */
+function pytestDependency(pyproject: Table): string | undefined {
+  const isPytest = (entry: unknown) =>
+    typeof entry === "string" && /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(entry)?.[1]?.toLowerCase() === "pytest";
+  return dependencyLists(pyproject).find(([, list]) => Array.isArray(list) && list.some(isPytest))?.[0];
+}
+
+function pytestConfig(fs: FsView, dir: string, pyproject: Table): string | undefined {
   const at = (name: string) => joinRel(dir, name);
-  if (pyproject && tomlTables(pyproject).has("tool.pytest.ini_options")) {
+  if ("ini_options" in table(table(table(pyproject.tool).pytest))) {
     return `${at("pyproject.toml")} [tool.pytest.ini_options]`;
   }
   if (fs.isFile(at("pytest.ini"))) return at("pytest.ini");
@@ -201,16 +230,18 @@ function pytestConfig(fs: FsView, dir: string, pyproject: string | undefined): s
   if (/^\s*\[pytest\]/m.test(fs.readText(at("tox.ini")) ?? "")) return `${at("tox.ini")} [pytest]`;
   const conftest = [at("conftest.py"), at("tests/conftest.py")].find((path) => fs.isFile(path));
   if (conftest) return conftest;
-  if (pyproject && PYTEST_DEPENDENCY.test(pyproject)) return `${at("pyproject.toml")} depends on pytest`;
-  return undefined;
+  const list = pytestDependency(pyproject);
+  return list ? `${at("pyproject.toml")} ${list}` : undefined;
 }
 
-function detectPython(fs: FsView, dir: string): PythonProject | undefined {
+function detectPython(fs: FsView, dir: string, problems: string[]): PythonProject | undefined {
   const marker = pythonMarker(fs, dir);
   if (!marker) return undefined;
-  const pyproject = fs.readText(joinRel(dir, "pyproject.toml"));
+  const path = joinRel(dir, "pyproject.toml");
+  const text = fs.readText(path);
+  const pyproject = text === undefined ? {} : parsed(text, path, parseTomlText, problems);
   const sourceDirs = dirsNamed(fs, dir, ["src"]);
-  const name = pyproject ? pythonPackageName(pyproject) : undefined;
+  const name = pythonPackageName(pyproject);
   if (name && fs.isDir(joinRel(dir, name))) {
     sourceDirs.push({ value: joinRel(dir, name), source: `${joinRel(dir, "pyproject.toml")} [project] name` });
   }
@@ -273,21 +304,14 @@ interface PackageJson {
 function readPackageJson(fs: FsView, path: string, problems: string[]): PackageJson | undefined {
   const text = fs.readText(path);
   if (text === undefined) return undefined;
-  const record = (value: unknown): Record<string, unknown> =>
-    typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-  try {
-    const json = record(JSON.parse(text));
-    return {
-      path,
-      scripts: record(json.scripts),
-      dependencies: record(json.dependencies),
-      devDependencies: record(json.devDependencies),
-      packageManager: json.packageManager,
-    };
-  } catch {
-    problems.push(`${path} is not valid JSON: fix it so its scripts and dependencies can be read`);
-    return { path, scripts: {}, dependencies: {}, devDependencies: {} };
-  }
+  const json = parsed(text, path, parseStrictJson, problems);
+  return {
+    path,
+    scripts: table(json.scripts),
+    dependencies: table(json.dependencies),
+    devDependencies: table(json.devDependencies),
+    packageManager: json.packageManager,
+  };
 }
 
 /** Where a package is declared, in the project's package.json or (a monorepo) the root's. */

@@ -109,7 +109,7 @@ describe("the doctor's gates section", () => {
       ["config", "warn"],
     ]);
     expect(checks[3]?.detail).toBe(
-      "package.json is not valid JSON: fix it so its scripts and dependencies can be read",
+      "package.json: invalid JSON at line 1, column 2: expected a string key: detection ignores this file until it parses",
     );
     expect(checks.find((check) => check.name === "tsc (web)")).toMatchObject({
       status: "fail",

@@ -42,7 +42,7 @@ describe("detection on real folders", () => {
     const detection = detectProject(join(PROJECTS, "polyglot"));
     const [python, js] = detection.projects as [PythonProject, JsProject];
     expect(detection.projects.map((project) => `${project.toolchain} ${project.dir}`)).toEqual(["python .", "js ."]);
-    expect(python.testRunner).toEqual({ value: "pytest", source: "pyproject.toml depends on pytest" });
+    expect(python.testRunner).toEqual({ value: "pytest", source: "pyproject.toml [dependency-groups] dev" });
     expect(python.sourceDirs).toEqual([{ value: "src", source: "src/" }]);
     expect(js.testRunner).toEqual({ value: "node", source: "package.json scripts.test" });
     expect(js.packageManager).toEqual({ value: "npm", source: "package-lock.json" });

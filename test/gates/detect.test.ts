@@ -54,14 +54,26 @@ describe("Python projects", () => {
     const withDependency = only<PythonProject>(
       detect({ "pyproject.toml": '[dependency-groups]\ndev = ["pytest>=8", "ruff"]\n', "lib/x.py": "" }),
     );
-    expect(withDependency.testRunner).toEqual({ value: "pytest", source: "pyproject.toml depends on pytest" });
+    expect(withDependency.testRunner).toEqual({ value: "pytest", source: "pyproject.toml [dependency-groups] dev" });
     expect(withDependency.sourceDirs).toEqual([{ value: "lib", source: "lib/" }]);
     expect(withDependency.invoker).toEqual({
       value: "path",
       source: "default: no uv.lock and no .venv, tools from PATH",
     });
-    const pluginOnly = only<PythonProject>(detect({ "pyproject.toml": 'dev = ["pytest-cov"]\n' }));
+    const pluginOnly = only<PythonProject>(
+      detect({ "pyproject.toml": '[project.optional-dependencies]\ntest = ["pytest-cov>=5", "pytest_mock"]\n' }),
+    );
     expect(pluginOnly.testRunner.value).toBe("unittest");
+  });
+
+  test.each([
+    ["[project]\ndependencies = [\"PyTest[testing] ; python_version > '3.9'\"]\n", "[project] dependencies"],
+    ['[tool.uv]\ndev-dependencies = ["pytest==8.3.3"]\n', "[tool.uv] dev-dependencies"],
+    ['[tool.poetry.group.dev.dependencies]\npytest = "^8"\n', "[tool.poetry.group.dev.dependencies]"],
+    ['[tool.poetry.dependencies]\npytest = "^8"\n', "[tool.poetry.dependencies]"],
+  ])("pytest declared in %p is found in %p", (pyproject, list) => {
+    const project = only<PythonProject>(detect({ "pyproject.toml": pyproject }));
+    expect(project.testRunner).toEqual({ value: "pytest", source: `pyproject.toml ${list}` });
   });
 
   test("setup.py alone is a weaker signal, and says so; setup.cfg [tool:pytest] configures pytest", () => {
@@ -214,11 +226,12 @@ describe("JavaScript and TypeScript projects", () => {
     expect(web.sourceDirs).toEqual([{ value: "packages/web/src", source: "packages/web/src/" }]);
   });
 
-  test("an invalid package.json is still a project, and detection names the file to fix", () => {
-    const detection = detect({ "package.json": "{ nope" });
-    expect(detection.projects).toHaveLength(1);
+  test("an invalid package.json or pyproject.toml is still a project, and detection names the file and the place", () => {
+    const detection = detect({ "package.json": "{ nope", "pyproject.toml": "[project\nname = 1\n" });
+    expect(detection.projects.map((project) => project.toolchain)).toEqual(["python", "js"]);
     expect(detection.problems).toEqual([
-      "package.json is not valid JSON: fix it so its scripts and dependencies can be read",
+      "pyproject.toml: invalid TOML at line 1, column 9: illegal character in key: detection ignores this file until it parses",
+      "package.json: invalid JSON at line 1, column 3: expected a string key: detection ignores this file until it parses",
     ]);
   });
 });
