@@ -1,17 +1,8 @@
+import type { GateName } from "./config-schema.ts";
 import type { JsProject, PackageManager, Project, PythonProject } from "./detect.ts";
 
-export type Gate =
-  | "fix"
-  | "format"
-  | "lint"
-  | "typecheck"
-  | "test"
-  | "coverage"
-  | "complexity"
-  | "mutation"
-  | "deps"
-  | "arch"
-  | "audit";
+/** The gates a tool serves: CRAP is computed from two of them, acceptance gates are the project's own commands. */
+export type Gate = Exclude<GateName, "crap" | "acceptance">;
 
 /** The gates `tollgate ci` cannot run without: a missing tool for one of these fails the doctor. */
 export const CI_GATES: ReadonlySet<Gate> = new Set<Gate>(["lint", "typecheck", "test"]);
