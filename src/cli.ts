@@ -26,6 +26,7 @@ const root = defineCommand({
     policy: () => import("./sandbox/commands.ts").then((m) => m.policyCommand),
     contract: () => import("./sandbox/commands.ts").then((m) => m.contractCommand),
     exec: () => import("./sandbox/commands.ts").then((m) => m.execCommand),
+    config: () => import("./gates/commands.ts").then((m) => m.configCommand),
     keys: () => import("./receipts/commands.ts").then((m) => m.keysCommand),
     approve: () => receiptCommands().then((m) => m.approveCommand),
     receipt: () => receiptCommands().then((m) => m.receiptCommand),

@@ -64,12 +64,14 @@ function helpTree(path: string[] = []): HelpNode[] {
 describe("README.md", () => {
   const tree = helpTree();
 
-  test("the command table lists exactly the commands --help shows", () => {
+  test("the command table lists every command --help shows, and nothing else", () => {
     const documented = tableRows(section(README, "Commands"))
       .map((row) => commandPath(row[0] ?? ""))
       .filter((path) => path !== "");
     const leaves = tree.filter((node) => node.children.length === 0).map((node) => node.path);
-    expect(documented.sort()).toEqual(leaves.sort());
+    // Every leaf is documented; a group is documented only when it also runs on its own (`tollgate config`).
+    expect(leaves.filter((path) => !documented.includes(path))).toEqual([]);
+    expect(documented.filter((path) => !tree.some((node) => node.path === path))).toEqual([]);
   });
 
   test("every command has a description in its --help", () => {
