@@ -57,7 +57,7 @@ function projectCheck(project: Project, several: boolean): DoctorCheck {
         ];
   return {
     section,
-    name: label(project.toolchain === "python" ? "python" : "js/ts", project, several),
+    name: several ? `${toolchainName(project)} (${project.dir})` : toolchainName(project),
     status: "ok",
     detail: [
       `found by ${project.marker.source}`,
@@ -72,13 +72,12 @@ function problemChecks(detection: Detection): DoctorCheck[] {
   return detection.problems.map((problem) => ({ section, name: "config", status: "warn", detail: problem }));
 }
 
-function label(name: string, project: Project, several: boolean): string {
-  return several ? `${name} (${project.dir})` : name;
-}
+const toolchainName = (project: Project) => (project.toolchain === "python" ? "python" : "js/ts");
 
 function toolCheck(probe: ToolProbe, several: boolean): DoctorCheck {
-  const name = label(probe.tool, probe.project, several);
-  const gates = probe.gates.join(", ");
+  // A polyglot folder holds two projects, so the toolchain names which one a tool serves.
+  const name = several ? `${probe.tool} (${toolchainName(probe.project)} ${probe.project.dir})` : probe.tool;
+  const gates = `${probe.gates.join(", ")} gate${probe.gates.length > 1 ? "s" : ""}`;
   const { status } = probe;
   if (status.state === "found") {
     return { section, name, status: "ok", detail: `${status.version} at ${status.path} (${gates})` };
@@ -86,8 +85,8 @@ function toolCheck(probe: ToolProbe, several: boolean): DoctorCheck {
   const blocking = probe.gates.some((gate) => CI_GATES.has(gate));
   const problem = status.state === "missing" ? "not installed" : `found at ${status.path}, but ${status.problem}`;
   const consequence = blocking
-    ? `the ${gates} gate cannot run (fail means \`tollgate ci\` could not run)`
-    : `the advisory ${gates} gate reports missing`;
+    ? `the ${gates} cannot run (fail means \`tollgate ci\` could not run)`
+    : `the advisory ${gates} will report missing`;
   return {
     section,
     name,

@@ -56,7 +56,7 @@ describe("the doctor's gates section", () => {
       section: "gates",
       name: "ruff",
       status: "ok",
-      detail: "0.6.9 at /usr/bin/ruff (fix, format, lint)",
+      detail: "0.6.9 at /usr/bin/ruff (fix, format, lint gates)",
     });
     expect(byName.basedpyright).toEqual({
       section: "gates",
@@ -69,7 +69,7 @@ describe("the doctor's gates section", () => {
       section: "gates",
       name: "mutmut",
       status: "warn",
-      detail: "not installed: the advisory mutation gate reports missing",
+      detail: "not installed: the advisory mutation gate will report missing",
       fix: "pip install mutmut",
     });
     expect(checks.filter((check) => check.status === "fail").map((check) => check.name)).toEqual(["basedpyright"]);
@@ -89,7 +89,7 @@ describe("the doctor's gates section", () => {
       name: "ruff",
       status: "fail",
       detail:
-        "found at /usr/bin/ruff, but `/usr/bin/ruff --version` timed out: the fix, format, lint gate cannot run (fail means `tollgate ci` could not run)",
+        "found at /usr/bin/ruff, but `/usr/bin/ruff --version` timed out: the fix, format, lint gates cannot run (fail means `tollgate ci` could not run)",
       fix: "reinstall ruff, then check `/usr/bin/ruff --version`",
     });
     expect(checks.filter((check) => check.status !== "ok").map((check) => check.name)).toEqual(["ruff"]);
@@ -111,10 +111,15 @@ describe("the doctor's gates section", () => {
     expect(checks[3]?.detail).toBe(
       "package.json: invalid JSON at line 1, column 2: expected a string key: detection ignores this file until it parses",
     );
-    expect(checks.find((check) => check.name === "tsc (web)")).toMatchObject({
+    expect(checks.find((check) => check.name === "tsc (js/ts web)")).toMatchObject({
       status: "fail",
       fix: "cd web && npm install --save-dev typescript",
     });
-    expect(checks.find((check) => check.name === "tsc (.)")).toBeUndefined();
+    expect(checks.find((check) => check.name === "tsc (js/ts .)")).toBeUndefined();
+    expect(checks.filter((check) => check.name.startsWith("lizard")).map((check) => check.name)).toEqual([
+      "lizard (python .)",
+      "lizard (js/ts .)",
+      "lizard (js/ts web)",
+    ]);
   });
 });
