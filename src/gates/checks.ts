@@ -1,5 +1,7 @@
 import type { DoctorCheck } from "../core/index.ts";
-import { findProjectRoot } from "../core/index.ts";
+import { findProjectRoot, isTollgateError } from "../core/index.ts";
+import { loadConfig } from "./config.ts";
+import { type ProjectFiles, projectFiles } from "./config-sources.ts";
 import { type Detection, detectProject, type Project, type Sourced } from "./detect.ts";
 import type { FsView } from "./detect-fs.ts";
 import { type ProbeRunner, probeTools, type ToolProbe } from "./probe.ts";
@@ -9,13 +11,15 @@ const section = "gates";
 
 export interface GatesCheckOptions {
   fs?: FsView;
+  files?: ProjectFiles;
   runner?: ProbeRunner;
 }
 
 /**
  * The doctor's "gates" section: the detected projects and toolchains, each
  * tool found with its version, or missing with the command that installs it.
- * A missing tool fails only when `tollgate ci` needs it (lint, typecheck, test).
+ * A missing tool fails only when `tollgate ci` needs it (lint, typecheck, test);
+ * so does a config file that does not load, since every stage reads it.
  */
 export async function gatesChecks(
   root: string = findProjectRoot(),
@@ -37,6 +41,7 @@ export async function gatesChecks(
   return [
     ...detection.projects.map((project) => projectCheck(project, several)),
     ...problemChecks(detection),
+    configCheck(options.files ?? projectFiles(root)),
     ...probes.map((probe) => toolCheck(probe, several)),
   ];
 }
@@ -70,6 +75,27 @@ function projectCheck(project: Project, several: boolean): DoctorCheck {
 
 function problemChecks(detection: Detection): DoctorCheck[] {
   return detection.problems.map((problem) => ({ section, name: "config", status: "warn", detail: problem }));
+}
+
+function configCheck(files: ProjectFiles): DoctorCheck {
+  try {
+    const { file, config } = loadConfig(files);
+    return {
+      section,
+      name: "config",
+      status: "ok",
+      detail: file ? `${file}, preset ${config.preset}` : `no gates config: preset ${config.preset} and defaults`,
+    };
+  } catch (error) {
+    if (!isTollgateError(error)) throw error;
+    return {
+      section,
+      name: "config",
+      status: "fail",
+      detail: `${error.message} (fail means \`tollgate ci\` could not run)`,
+      fix: "correct the file, then `tollgate config` shows every resolved value and its source",
+    };
+  }
 }
 
 const toolchainName = (project: Project) => (project.toolchain === "python" ? "python" : "js/ts");

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gatesChecks, memoryFs, type ProbeRunner } from "../../src/gates/index.ts";
@@ -121,5 +121,29 @@ describe("the doctor's gates section", () => {
       "lizard (js/ts .)",
       "lizard (js/ts web)",
     ]);
+  });
+
+  test("the gates config on disk: its file and preset when it loads, a failure naming the key when it does not", async () => {
+    const project = (files: Record<string, string>) => {
+      const dir = mkdtempSync(join(tmpdir(), "tollgate-gates-"));
+      for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+      return dir;
+    };
+    const config = async (dir: string) =>
+      (await gatesChecks(dir, { runner: runnerWith({}) })).find((check) => check.name === "config");
+    expect(await config(project({ "pyproject.toml": "", "tollgate.toml": 'preset = "strict"\n' }))).toEqual({
+      section: "gates",
+      name: "config",
+      status: "ok",
+      detail: "tollgate.toml, preset strict",
+    });
+    expect(await config(project({ "pyproject.toml": "" }))).toMatchObject({
+      status: "ok",
+      detail: "no gates config: preset baseline and defaults",
+    });
+    const typo = await config(project({ "pyproject.toml": '[tool.tollgate]\npresett = "strict"\n' }));
+    expect(typo?.status).toBe("fail");
+    expect(typo?.detail).toContain("presett");
+    expect(typo?.fix).toBe("correct the file, then `tollgate config` shows every resolved value and its source");
   });
 });
