@@ -138,15 +138,14 @@ function dirsNamed(fs: FsView, dir: string, names: readonly string[]): Sourced<s
 /**
  * Folders holding test files outside the project's conventional test folders
  * (each sourced by its first test file), and test folders nested in others.
+ * The walk never enters a test folder: `tests/` itself stands for everything in it.
  */
-function testFileDirs(fs: FsView, dir: string, pattern: RegExp, known: Sourced<string>[]): Sourced<string>[] {
+function testFileDirs(fs: FsView, dir: string, pattern: RegExp): Sourced<string>[] {
   const found: Sourced<string>[] = [];
   const walk = (folder: string, depth: number) => {
     const testFile = fs.list(folder).find((name) => pattern.test(name) && fs.isFile(joinRel(folder, name)));
-    if (testFile && !known.some((entry) => entry.value === folder)) {
-      found.push({ value: folder === "" ? "." : folder, source: joinRel(folder, testFile) });
-    }
-    // Test folders inside source folders (src/__tests__); the project's own ones are already known.
+    if (testFile) found.push({ value: displayDir(folder), source: joinRel(folder, testFile) });
+    // Test folders inside other folders (src/__tests__); the project's own are added by testDirs.
     if (depth > 0) found.push(...dirsNamed(fs, folder, TEST_FOLDERS));
     if (depth >= TEST_SEARCH_DEPTH) return;
     // A nested project's tests are its own, not this project's.
@@ -157,8 +156,7 @@ function testFileDirs(fs: FsView, dir: string, pattern: RegExp, known: Sourced<s
 }
 
 function testDirs(fs: FsView, dir: string, pattern: RegExp): Sourced<string>[] {
-  const conventional = dirsNamed(fs, dir, TEST_FOLDERS);
-  return [...conventional, ...testFileDirs(fs, dir, pattern, conventional)];
+  return [...dirsNamed(fs, dir, TEST_FOLDERS), ...testFileDirs(fs, dir, pattern)];
 }
 
 function isProjectDir(fs: FsView, dir: string): boolean {
