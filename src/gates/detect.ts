@@ -220,7 +220,7 @@ function pytestDependency(pyproject: Table): string | undefined {
 
 function pytestConfig(fs: FsView, dir: string, pyproject: Table): string | undefined {
   const at = (name: string) => joinRel(dir, name);
-  if ("ini_options" in table(table(table(pyproject.tool).pytest))) {
+  if ("ini_options" in table(table(pyproject.tool).pytest)) {
     return `${at("pyproject.toml")} [tool.pytest.ini_options]`;
   }
   if (fs.isFile(at("pytest.ini"))) return at("pytest.ini");
