@@ -6,10 +6,11 @@ import { defineCommand } from "citty";
 import { coreChecks } from "./core/doctor.ts";
 import { type DoctorCheck, ExitCode, jsonArg, printJson, useColor, writeStderr } from "./core/index.ts";
 import { crashChecks } from "./crash/index.ts";
+import { gatesChecks } from "./gates/index.ts";
 import { sandboxChecks } from "./sandbox/index.ts";
 
 export async function collectChecks(): Promise<DoctorCheck[]> {
-  return [...(await coreChecks()), ...(await sandboxChecks()), ...crashChecks()];
+  return [...(await coreChecks()), ...(await sandboxChecks()), ...(await gatesChecks()), ...crashChecks()];
 }
 
 const MARK = { ok: "ok  ", warn: "warn", fail: "FAIL" } as const;

@@ -13,7 +13,7 @@ export {
   writeFileAtomic,
 } from "./files.ts";
 export { printJson, writeStderr, writeStdout } from "./output.ts";
-export { findProjectRoot, homeDir, projectStateDir, userCacheDir, userConfigDir } from "./paths.ts";
+export { enclosingProject, findProjectRoot, homeDir, projectStateDir, userCacheDir, userConfigDir } from "./paths.ts";
 export {
   type CapturedStream,
   type PipelineResult,

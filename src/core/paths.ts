@@ -31,8 +31,13 @@ const PROJECT_MARKERS = [".git", "tollgate.toml", "pyproject.toml", "package.jso
  * `.git`, else the nearest holding another project marker, else `start`.
  */
 export function findProjectRoot(start: string = process.cwd()): string {
+  return enclosingProject(start) ?? resolve(start);
+}
+
+/** The project `start` is in (as findProjectRoot), or undefined outside any project. */
+export function enclosingProject(start: string = process.cwd()): string | undefined {
   const from = resolve(start);
-  return findUp(from, [".git"]) ?? findUp(from, PROJECT_MARKERS) ?? from;
+  return findUp(from, [".git"]) ?? findUp(from, PROJECT_MARKERS);
 }
 
 function findUp(from: string, markers: readonly string[]): string | undefined {

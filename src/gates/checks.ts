@@ -1,5 +1,5 @@
 import type { DoctorCheck } from "../core/index.ts";
-import { findProjectRoot, isTollgateError } from "../core/index.ts";
+import { enclosingProject, isTollgateError } from "../core/index.ts";
 import { loadConfig } from "./config.ts";
 import { type ProjectFiles, projectFiles } from "./config-sources.ts";
 import { type Detection, detectProject, type Project, type Sourced } from "./detect.ts";
@@ -22,9 +22,22 @@ export interface GatesCheckOptions {
  * so does a config file that does not load, since every stage reads it.
  */
 export async function gatesChecks(
-  root: string = findProjectRoot(),
+  root: string | null = enclosingProject() ?? null,
   options: GatesCheckOptions = {},
 ): Promise<DoctorCheck[]> {
+  // Outside a project there is nothing to detect, and scanning the folder's
+  // subfolders (a home folder, /tmp) would be slow and meaningless.
+  if (root === null) {
+    return [
+      {
+        section,
+        name: "project",
+        status: "ok",
+        detail:
+          "not inside a project (no .git, tollgate.toml, pyproject.toml or package.json here or above): no gates to run",
+      },
+    ];
+  }
   const detection = detectProject(root, options.fs);
   if (detection.projects.length === 0) {
     return [

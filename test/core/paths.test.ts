@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { findProjectRoot, userCacheDir, userConfigDir } from "../../src/core/paths.ts";
+import { enclosingProject, findProjectRoot, userCacheDir, userConfigDir } from "../../src/core/paths.ts";
 import { tempDir } from "../helpers.ts";
 
 describe("XDG folders", () => {
@@ -31,5 +31,17 @@ describe("findProjectRoot", () => {
     mkdirSync(join(dir, "py", "src"), { recursive: true });
     writeFileSync(join(dir, "py", "pyproject.toml"), "");
     expect(findProjectRoot(join(dir, "py", "src"))).toBe(join(dir, "py"));
+  });
+});
+
+describe("enclosingProject", () => {
+  test("is the project root inside a project, and undefined outside any", () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, "repo", ".git"), { recursive: true });
+    mkdirSync(join(dir, "repo", "src"));
+    mkdirSync(join(dir, "loose"));
+    expect(enclosingProject(join(dir, "repo", "src"))).toBe(join(dir, "repo"));
+    expect(enclosingProject(join(dir, "loose"))).toBeUndefined();
+    expect(findProjectRoot(join(dir, "loose"))).toBe(join(dir, "loose"));
   });
 });

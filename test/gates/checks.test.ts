@@ -27,6 +27,19 @@ describe("the doctor's gates section", () => {
     ]);
   });
 
+  test("outside any project nothing is scanned and nothing fails", async () => {
+    const checks = await gatesChecks(null, { fs: memoryFs({ "/x/pyproject.toml": "" }), runner: runnerWith({}) });
+    expect(checks).toEqual([
+      {
+        section: "gates",
+        name: "project",
+        status: "ok",
+        detail:
+          "not inside a project (no .git, tollgate.toml, pyproject.toml or package.json here or above): no gates to run",
+      },
+    ]);
+  });
+
   test("the real disk: an empty temporary folder has no project", async () => {
     const empty = mkdtempSync(join(tmpdir(), "tollgate-gates-"));
     const checks = await gatesChecks(empty);
