@@ -3,7 +3,7 @@
  * with a controlled environment and a throwaway home.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, realpathSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, realpathSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -31,7 +31,19 @@ function newestSourceChange(dir: string): number {
 
 /** A fresh folder under the system temp dir, with symlinks resolved. */
 export function tempDir(prefix = "tollgate-test-"): string {
-  return realpathSync(mkdtempSync(join(tmpdir(), prefix)));
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), prefix)));
+  createdDirs.push(dir);
+  return dir;
+}
+
+const createdDirs: string[] = [];
+
+/**
+ * Removes the run's temp folders (test/setup.ts calls it after all tests), so
+ * a long-lived machine's /tmp does not fill up.
+ */
+export function removeCreatedDirs(): void {
+  for (const dir of createdDirs) rmSync(dir, { recursive: true, force: true });
 }
 
 export interface RunResult {

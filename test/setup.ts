@@ -1,0 +1,5 @@
+/** Preloaded by bunfig.toml before every test run. */
+import { afterAll } from "bun:test";
+import { removeCreatedDirs } from "./helpers.ts";
+
+afterAll(removeCreatedDirs);
