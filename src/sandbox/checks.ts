@@ -8,7 +8,22 @@ const section = "sandbox";
  * The doctor's "sandbox" section: bubblewrap and its version, user
  * namespaces, the AppArmor restriction, prlimit, and a real probe sandbox.
  */
-export async function sandboxChecks(inputs: PreflightInputs = {}): Promise<DoctorCheck[]> {
+export async function sandboxChecks(
+  inputs: PreflightInputs = {},
+  platform: NodeJS.Platform = process.platform,
+): Promise<DoctorCheck[]> {
+  // Elsewhere hardened mode does not exist, by design: not a fault of this machine to fix.
+  if (platform !== "linux") {
+    return [
+      {
+        section,
+        name: "hardened mode",
+        status: "warn",
+        detail: `needs Linux and bubblewrap; on ${platform} only \`tollgate exec --mode local\` runs (limits and checks, no isolation)`,
+        fix: "run agents' commands on a Linux host (or VM) to have them sandboxed",
+      },
+    ];
+  }
   const bwrap = "bwrap" in inputs ? inputs.bwrap : findTool("bwrap");
   const prlimit = "prlimit" in inputs ? inputs.prlimit : findTool("prlimit");
   const maxNamespaces = inputs.maxUserNamespaces ?? readProc(PROC.maxUserNamespaces);

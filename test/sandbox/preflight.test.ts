@@ -70,6 +70,20 @@ describe("hardenedPreflight fails closed, naming the cause and the fix", () => {
 });
 
 describe("sandboxChecks (doctor section 'sandbox')", () => {
+  test("off Linux: one warning that hardened mode needs Linux, never a failure (doctor still passes)", async () => {
+    for (const platform of ["darwin", "win32"] as const) {
+      const checks = await sandboxChecks({ bwrap: undefined, prlimit: undefined }, platform);
+      expect(checks).toHaveLength(1);
+      expect(checks[0]).toMatchObject({ name: "hardened mode", status: "warn" });
+      expect(checks[0]?.detail).toContain(`on ${platform} only \`tollgate exec --mode local\``);
+    }
+  });
+
+  test("on Linux, a missing bwrap fails: the default mode cannot run", async () => {
+    const checks = await sandboxChecks({ bwrap: undefined, prlimit: "/usr/bin/prlimit" }, "linux");
+    expect(checks[0]).toMatchObject({ name: "bubblewrap", status: "fail" });
+  });
+
   test("reports version, namespaces, AppArmor and a passing probe on this machine", async () => {
     const checks = await sandboxChecks();
     expect(checks.map((check) => check.name)).toEqual([
