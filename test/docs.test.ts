@@ -115,6 +115,19 @@ describe("SECURITY.md", () => {
     expect(missing).toEqual([]);
   });
 
+  test("documents no tollgate variable that nothing reads", () => {
+    const readers = [
+      ...sourceFiles(join(PROJECT_ROOT, "src")),
+      ...sourceFiles(join(PROJECT_ROOT, "scripts")),
+      join(PROJECT_ROOT, "install.sh"),
+    ].map((file) => readFileSync(file, "utf8"));
+    const documented = [...section(SECURITY, "Environment variables").matchAll(/`(TOLLGATE_[A-Z0-9_]+)/g)].map(
+      (match) => match[1] as string,
+    );
+    expect(documented.length).toBeGreaterThan(2);
+    expect(documented.filter((name) => !readers.some((text) => text.includes(name)))).toEqual([]);
+  });
+
   test("names the variables stripped from children", () => {
     expect(section(SECURITY, "Environment variables")).toMatch(
       /Stripped from every child process.*`BUN_BE_BUN`, `BUN_OPTIONS`/s,
