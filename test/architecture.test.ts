@@ -6,7 +6,7 @@
 import { describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
-import { PROJECT_ROOT } from "./helpers.ts";
+import { PROJECT_ROOT, sourceFiles } from "./helpers.ts";
 
 const SRC = join(PROJECT_ROOT, "src");
 
@@ -23,14 +23,6 @@ const ALLOWED: Record<string, readonly string[]> = {
 
 /** Files at the top of src/ that wire modules together: main.ts (entry), cli.ts (command tree), doctor.ts. */
 const ROOT_FILES = new Set(["main.ts", "cli.ts", "doctor.ts"]);
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(path);
-    return entry.name.endsWith(".ts") ? [path] : [];
-  });
-}
 
 const IMPORT = /(?:import|export)\s[^'"]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
 

@@ -5,10 +5,10 @@
  * source reads is documented in SECURITY.md.
  */
 import { describe, expect, test } from "bun:test";
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ExitCode } from "../src/core/errors.ts";
-import { PROJECT_ROOT, runTollgate } from "./helpers.ts";
+import { PROJECT_ROOT, runTollgate, sourceFiles } from "./helpers.ts";
 
 const README = readFileSync(join(PROJECT_ROOT, "README.md"), "utf8");
 const SECURITY = readFileSync(join(PROJECT_ROOT, "SECURITY.md"), "utf8");
@@ -91,14 +91,6 @@ describe("README.md", () => {
 });
 
 describe("SECURITY.md", () => {
-  function sourceFiles(dir: string): string[] {
-    return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) return sourceFiles(path);
-      return entry.name.endsWith(".ts") ? [path] : [];
-    });
-  }
-
   test("documents every environment variable the source reads", () => {
     const names = new Set<string>();
     for (const file of sourceFiles(join(PROJECT_ROOT, "src"))) {

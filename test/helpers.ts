@@ -29,6 +29,15 @@ function newestSourceChange(dir: string): number {
   );
 }
 
+/** Every `.ts` file below `dir`, recursively. */
+export function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(path);
+    return entry.name.endsWith(".ts") ? [path] : [];
+  });
+}
+
 /** A fresh folder under the system temp dir, with symlinks resolved. */
 export function tempDir(prefix = "tollgate-test-"): string {
   const dir = realpathSync(mkdtempSync(join(tmpdir(), prefix)));

@@ -1,23 +1,13 @@
 /** The SQLite seam: bun:sqlite is loaded lazily, only by src/core/runtime-sqlite.ts, and works in a compiled executable. */
 import { expect, test } from "bun:test";
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { compile } from "../../scripts/compile.ts";
 import { openDatabase } from "../../src/core/index.ts";
-import { PROJECT_ROOT, tempDir } from "../helpers.ts";
+import { PROJECT_ROOT, sourceFiles, tempDir } from "../helpers.ts";
 
 const SRC = join(PROJECT_ROOT, "src");
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory()
-      ? sourceFiles(join(dir, entry.name))
-      : entry.name.endsWith(".ts")
-        ? [join(dir, entry.name)]
-        : [],
-  );
-}
 
 test("only src/core/runtime-sqlite.ts names bun:sqlite, and only in a dynamic import", () => {
   const naming = sourceFiles(SRC).filter((file) => readFileSync(file, "utf8").includes("bun:sqlite"));
