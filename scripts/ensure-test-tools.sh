@@ -18,6 +18,11 @@ command -v bwrap >/dev/null 2>&1 || need="$need bubblewrap"
 command -v setpriv >/dev/null 2>&1 || need="$need util-linux"
 command -v ps >/dev/null 2>&1 || need="$need procps"
 [ -x /usr/bin/python3 ] || need="$need python3"
+# The gates tests run pytest and coverage.py from a venv made with --system-site-packages
+# (Debian's ensurepip, which `python3 -m venv` needs, comes with python3-venv).
+/usr/bin/python3 -c "import pytest" >/dev/null 2>&1 || need="$need python3-pytest"
+/usr/bin/python3 -c "import coverage" >/dev/null 2>&1 || need="$need python3-coverage"
+/usr/bin/python3 -c "import ensurepip" >/dev/null 2>&1 || need="$need python3-venv"
 
 [ -z "$need" ] && exit 0
 

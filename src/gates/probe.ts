@@ -12,7 +12,8 @@ export interface ProbeRunner {
 }
 
 export type ToolStatus =
-  | { state: "found"; path: string; version: string }
+  /** `module`: run as `path -m module` (a tool installed in the venv without its script, Debian's packages in a system-site-packages venv). */
+  | { state: "found"; path: string; version: string; module?: string }
   | { state: "missing"; install: string }
   /** Found, but `--version` timed out or failed: the install is broken. */
   | { state: "broken"; path: string; problem: string };
@@ -67,19 +68,34 @@ export async function probeTools(detection: Detection, runner: ProbeRunner = rea
   const tasks = wanted.map(({ tool, project, gates }) => async (): Promise<ToolProbe> => {
     const dirs = localBinDirs(tool, project).map((dir) => join(detection.root, dir));
     const path = runner.which(tool.bin, dirs);
-    if (path === undefined) {
+    // `python -m` only with the project's own venv: a PATH python is not the project's.
+    const venvPython = path === undefined && tool.module && dirs[0] ? runner.which("python", dirs) : undefined;
+    const python = venvPython?.startsWith(`${dirs[0]}/`) ? venvPython : undefined;
+    if (path === undefined && (python === undefined || tool.module === undefined)) {
       return { tool: tool.name, project, gates, status: { state: "missing", install: installCommand(tool, project) } };
     }
-    const key = [path, ...tool.versionArgs].join("\0");
-    const probe = versions.get(key) ?? once(() => versionOf(runner, tool, path));
+    const command = path === undefined ? [python as string, "-m", tool.module as string] : [path];
+    const key = [...command, ...tool.versionArgs].join("\0");
+    const probe = versions.get(key) ?? once(() => versionOf(runner, tool, command));
     versions.set(key, probe);
-    return { tool: tool.name, project, gates, status: await probe() };
+    const status = await probe();
+    // A venv python without the module: the tool is not installed, not broken.
+    if (path === undefined && status.state === "broken") {
+      return { tool: tool.name, project, gates, status: { state: "missing", install: installCommand(tool, project) } };
+    }
+    return { tool: tool.name, project, gates, status };
   });
   return pool(tasks, PROBE_CONCURRENCY);
 }
 
-async function versionOf(runner: ProbeRunner, tool: ToolSpec, path: string): Promise<ToolStatus> {
-  const argv = [path, ...tool.versionArgs];
+/** The argv prefix that runs a found tool. */
+export function toolCommand(status: Extract<ToolStatus, { state: "found" }>): string[] {
+  return status.module === undefined ? [status.path] : [status.path, "-m", status.module];
+}
+
+async function versionOf(runner: ProbeRunner, tool: ToolSpec, command: readonly string[]): Promise<ToolStatus> {
+  const [path, , module] = command as [string, string?, string?];
+  const argv = [...command, ...tool.versionArgs];
   try {
     const result = await runner.run(argv);
     if (result.timedOut) return { state: "broken", path, problem: `\`${argv.join(" ")}\` timed out` };
@@ -87,7 +103,8 @@ async function versionOf(runner: ProbeRunner, tool: ToolSpec, path: string): Pro
       const firstLine = result.output.split("\n")[0] ?? "";
       return { state: "broken", path, problem: `\`${argv.join(" ")}\` exited ${result.exitCode}: ${firstLine}` };
     }
-    return { state: "found", path, version: parseVersion(result.output) ?? "unknown version" };
+    const version = parseVersion(result.output) ?? "unknown version";
+    return module === undefined ? { state: "found", path, version } : { state: "found", path, version, module };
   } catch (error) {
     return { state: "broken", path, problem: `\`${argv.join(" ")}\` could not start: ${(error as Error).message}` };
   }

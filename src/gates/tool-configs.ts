@@ -29,8 +29,8 @@ const ESLINT_LEGACY = [
 ];
 
 export const TOOL_CONFIGS = {
-  ruff: { files: ["ruff.toml", ".ruff.toml"], pyproject: ["tool.ruff"], bundled: true },
-  basedpyright: { files: ["pyrightconfig.json"], pyproject: ["tool.basedpyright", "tool.pyright"], bundled: true },
+  ruff: { files: ["ruff.toml", ".ruff.toml"], pyproject: ["tool.ruff"], bundled: false },
+  basedpyright: { files: ["pyrightconfig.json"], pyproject: ["tool.basedpyright", "tool.pyright"], bundled: false },
   pytest: {
     files: ["pytest.ini"],
     pyproject: ["tool.pytest.ini_options"],
@@ -40,11 +40,12 @@ export const TOOL_CONFIGS = {
     ],
     bundled: false,
   },
+  // Bundled: branch coverage, measured over the detected source folders.
   coverage: { files: [".coveragerc"], pyproject: ["tool.coverage"], bundled: true },
-  mutmut: { pyproject: ["tool.mutmut"], ini: [["setup.cfg", "mutmut"]], bundled: true },
+  mutmut: { pyproject: ["tool.mutmut"], ini: [["setup.cfg", "mutmut"]], bundled: false },
   "import-linter": { files: [".importlinter"], pyproject: ["tool.importlinter"], bundled: false },
   deptry: { pyproject: ["tool.deptry"], bundled: false },
-  biome: { files: ["biome.json", "biome.jsonc"], bundled: true },
+  biome: { files: ["biome.json", "biome.jsonc"], bundled: false },
   eslint: {
     files: ["eslint.config.js", "eslint.config.mjs", "eslint.config.cjs", "eslint.config.ts", ...ESLINT_LEGACY],
     packageJson: "eslintConfig",
@@ -57,10 +58,12 @@ export const TOOL_CONFIGS = {
     packageJson: "knip",
     bundled: false,
   },
+  // Bundled: no circular imports, no unresolvable imports.
   "dependency-cruiser": {
     files: [".dependency-cruiser.js", ".dependency-cruiser.cjs", ".dependency-cruiser.json"],
     bundled: true,
   },
+  // Bundled: the command test runner on the project's test script, the source folders mutated, the JSON report.
   stryker: {
     files: [
       "stryker.config.json",

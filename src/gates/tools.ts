@@ -23,6 +23,8 @@ export interface ToolSpec {
   gates(project: Project): Gate[];
   /** A fixed install instruction, for runtimes that no project dependency provides. */
   install?: string;
+  /** The Python module that runs the tool (`python -m pytest`), when the venv has no script for it. */
+  module?: string;
 }
 
 const python = (project: Project): project is PythonProject => project.toolchain === "python";
@@ -31,9 +33,11 @@ const when = (condition: boolean, gates: Gate[]): Gate[] => (condition ? gates :
 const VERSION = ["--version"] as const;
 
 /** A Python tool that every Python project uses for `gates`. */
-const pythonTool = (name: string, gates: Gate[], bin = name): ToolSpec => ({
+/** `module: null`: the tool cannot run as `python -m`. */
+const pythonTool = (name: string, gates: Gate[], bin = name, module: string | null = name): ToolSpec => ({
   name,
   bin,
+  ...(module === null ? {} : { module }),
   ...(bin === name ? {} : { package: name }),
   ecosystem: "python",
   versionArgs: VERSION,
@@ -82,8 +86,8 @@ export const TOOLS: readonly ToolSpec[] = [
   },
   pythonTool("mutmut", ["mutation"]),
   pythonTool("deptry", ["deps"]),
-  pythonTool("import-linter", ["arch"], "lint-imports"),
-  pythonTool("pip-audit", ["audit"]),
+  pythonTool("import-linter", ["arch"], "lint-imports", null),
+  pythonTool("pip-audit", ["audit"], "pip-audit", "pip_audit"),
   npmTool("biome", ["fix", "format", "lint"], (project) => project.linter.value === "biome", {
     package: "@biomejs/biome",
   }),

@@ -18,6 +18,7 @@ export {
   verifyApprovals,
 } from "./approval.ts";
 export { MAX_APPROVAL_MS, parseApprovalDuration } from "./duration.ts";
+export { EVIDENCE_TYP, signEvidence, verifyEvidence } from "./evidence.ts";
 export {
   type DsseEnvelope,
   IN_TOTO_PAYLOAD_TYPE,

@@ -69,8 +69,8 @@ describe("tollgate config show TOOL", () => {
 
   test("says when tollgate passes its bundled default, or when the tool runs on its own defaults", () => {
     const root = project({ "package.json": '{"name":"demo"}' });
-    expect(runConfig(root, ["show", "biome"]).stderr).toBe(
-      "biome: no project config; tollgate passes its bundled default settings\n",
+    expect(runConfig(root, ["show", "stryker"]).stderr).toBe(
+      "stryker: no project config; tollgate passes its bundled default settings\n",
     );
     expect(runConfig(root, ["show", "tsc"]).stderr).toBe(
       "tsc: no project config; tsc runs on its built-in defaults (tollgate bundles none)\n",

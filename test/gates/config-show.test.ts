@@ -77,13 +77,15 @@ describe("which config a tool runs on", () => {
 
   test("without project config: tollgate's bundled default where it ships one, the tool's own defaults otherwise", () => {
     const pyproject = { "pyproject.toml": '[project]\nname = "demo"\n[tool.tollgate]\npreset = "strict"\n' };
-    expect(status("ruff", pyproject)).toEqual({ tool: "ruff", config: "bundled", found: [] });
-    expect(status("basedpyright", pyproject).config).toBe("bundled");
-    expect(status("mutmut", pyproject).config).toBe("bundled");
+    expect(status("ruff", pyproject)).toEqual({ tool: "ruff", config: "tool-defaults", found: [] });
+    expect(status("basedpyright", pyproject).config).toBe("tool-defaults");
+    expect(status("coverage", pyproject).config).toBe("bundled");
+    expect(status("mutmut", pyproject).config).toBe("tool-defaults");
     expect(status("pytest", pyproject).config).toBe("tool-defaults");
     expect(status("deptry", pyproject).config).toBe("tool-defaults");
     const packageJson = { "package.json": '{"name":"demo","devDependencies":{"knip":"5.0.0"}}' };
-    expect(status("biome", packageJson).config).toBe("bundled");
+    expect(status("biome", packageJson).config).toBe("tool-defaults");
+    expect(status("dependency-cruiser", packageJson).config).toBe("bundled");
     expect(status("stryker", packageJson).config).toBe("bundled");
     expect(status("knip", packageJson).config).toBe("tool-defaults");
     expect(status("tsc", packageJson).config).toBe("tool-defaults");

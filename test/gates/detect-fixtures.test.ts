@@ -38,15 +38,15 @@ describe("detection on real folders", () => {
     });
   });
 
-  test("polyglot: both toolchains at the root, pytest from the dev group, npm from package-lock.json", () => {
+  test("polyglot: both toolchains at the root, pytest from [tool.pytest.ini_options], npm from package-lock.json", () => {
     const detection = detectProject(join(PROJECTS, "polyglot"));
     const [python, js] = detection.projects as [PythonProject, JsProject];
     expect(detection.projects.map((project) => `${project.toolchain} ${project.dir}`)).toEqual(["python .", "js ."]);
-    expect(python.testRunner).toEqual({ value: "pytest", source: "pyproject.toml [dependency-groups] dev" });
+    expect(python.testRunner).toEqual({ value: "pytest", source: "pyproject.toml [tool.pytest.ini_options]" });
     expect(python.sourceDirs).toEqual([{ value: "src", source: "src/" }]);
     expect(js.testRunner).toEqual({ value: "node", source: "package.json scripts.test" });
     expect(js.packageManager).toEqual({ value: "npm", source: "package-lock.json" });
-    expect(js.language).toEqual({ value: "typescript", source: "package.json devDependencies.typescript" });
+    expect(js.language).toEqual({ value: "typescript", source: "tsconfig.json" });
   });
 
   test("a folder that does not exist is an empty detection, not an error", () => {

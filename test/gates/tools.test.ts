@@ -102,6 +102,20 @@ describe("probing a Python project", () => {
     expect(calls).toEqual([["/repo/.venv/bin/python3", "--version"]]);
   });
 
+  test("a tool the venv has as a module but not as a script runs as `python -m` (a system-site-packages venv)", async () => {
+    const detection = detect({ "pyproject.toml": "[tool.pytest.ini_options]\n", ".venv/bin/python": "" });
+    const { runner, calls } = fakeRunner({ "/repo/.venv/bin/python": ok("pytest 7.2.1") });
+    const status = byTool(await probeTools(detection, runner));
+    expect(status.pytest).toEqual({
+      state: "found",
+      path: "/repo/.venv/bin/python",
+      version: "7.2.1",
+      module: "pytest",
+    });
+    expect(calls).toContainEqual(["/repo/.venv/bin/python", "-m", "pytest", "--version"]);
+    expect(status["import-linter"]).toEqual({ state: "missing", install: ".venv/bin/pip install import-linter" });
+  });
+
   test("without uv or a venv, the suggestion is plain pip; a sub-project's uv command runs in its folder", async () => {
     const { runner } = fakeRunner({});
     const plain = byTool(await probeTools(detect({ "pyproject.toml": "" }), runner));
@@ -222,7 +236,8 @@ describe("the real runner on this machine", () => {
     expect(status.biome).toEqual({ state: "found", path: `${bin}/biome`, version: devDependencies["@biomejs/biome"] });
     expect(status.tsc).toEqual({ state: "found", path: `${bin}/tsc`, version: devDependencies.typescript });
     expect(status.bun).toEqual({ state: "found", path: `${bin}/bun`, version: devDependencies.bun });
-    expect(status.knip).toEqual({ state: "missing", install: "npm install --save-dev knip" });
+    expect(status.knip).toEqual({ state: "found", path: `${bin}/knip`, version: devDependencies.knip });
+    expect(status.mutmut).toBeUndefined();
   });
 
   test("the Python fixture: pytest from PATH, at the version `python3 -m pytest --version` reports", async () => {

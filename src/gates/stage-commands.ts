@@ -1,0 +1,136 @@
+/**
+ * The stage commands (`check`, `ci`, `pre-commit`, `nightly`, `post-edit`)
+ * and `gate NAME`: one command surface over every gate, with the terminal
+ * table on stderr, `--json` on stdout, and the report files asked for.
+ */
+import { appendFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { type ArgsDef, defineCommand } from "citty";
+import {
+  ExitCode,
+  ensurePrivateDir,
+  findProjectRoot,
+  jsonArg,
+  printJson,
+  projectStateDir,
+  useColor,
+  writeFileAtomic,
+  writeStderr,
+} from "../core/index.ts";
+import { loadSigningKey, signEvidence } from "../receipts/index.ts";
+import { configFlagArgs, flagOverrides } from "./config-flags.ts";
+import { GATE_NAMES } from "./config-schema.ts";
+import { junitReport } from "./report-junit.ts";
+import { sarifReport } from "./report-sarif.ts";
+import { stepSummary } from "./report-summary.ts";
+import { terminalTable } from "./report-table.ts";
+import type { Stage, StageReport } from "./result.ts";
+import { type GatesRequest, runGates } from "./run-gates.ts";
+
+const stageArgs = {
+  ...configFlagArgs,
+  changed: {
+    type: "string",
+    description: "Check file-level gates only on files changed since REF's merge base (--changed: origin/HEAD or main)",
+    valueHint: "REF",
+  },
+  cache: {
+    type: "boolean",
+    default: true,
+    description: "Reuse results of unchanged gates (--no-cache: run every tool)",
+  },
+  verbose: { type: "boolean", description: "List the findings of every gate, not only the failing ones" },
+  sarif: { type: "string", description: "Write a SARIF 2.1.0 file of every finding", valueHint: "FILE" },
+  junit: { type: "string", description: "Write a JUnit XML file, one test case per gate", valueHint: "FILE" },
+  key: { type: "string", description: "Sign the evidence (.tollgate/evidence.jws) with this key (kid or PEM path)" },
+  ...jsonArg,
+} as const satisfies ArgsDef;
+
+interface StageArgs {
+  preset?: string;
+  "coverage-min"?: string;
+  skip?: string;
+  only?: string;
+  sandbox?: boolean;
+  changed?: string;
+  cache?: boolean;
+  verbose?: boolean;
+  sarif?: string;
+  junit?: string;
+  key?: string;
+  json?: boolean;
+}
+
+async function writeOutputs(report: StageReport, notes: string[], args: StageArgs): Promise<void> {
+  const cwd = process.cwd();
+  if (args.sarif) writeFileAtomic(resolve(cwd, args.sarif), sarifReport(report), { mode: 0o644 });
+  if (args.junit) writeFileAtomic(resolve(cwd, args.junit), junitReport(report), { mode: 0o644 });
+  const summaryFile = process.env.GITHUB_STEP_SUMMARY;
+  if (summaryFile) appendFileSync(summaryFile, `${stepSummary(report)}\n`);
+  const stateDir = projectStateDir(report.root);
+  ensurePrivateDir(stateDir);
+  const evidence = `${JSON.stringify(report, null, 2)}\n`;
+  writeFileAtomic(join(stateDir, "evidence.json"), evidence, { mode: 0o644 });
+  if (args.key) {
+    const jws = await signEvidence(evidence, await loadSigningKey(args.key));
+    writeFileAtomic(join(stateDir, "evidence.jws"), `${jws}\n`, { mode: 0o644 });
+  }
+  if (args.json) printJson({ ...report, notes });
+  else {
+    for (const note of notes) writeStderr(`note: ${note}\n`);
+    writeStderr(terminalTable(report, { verbose: args.verbose === true, color: useColor(2) }));
+  }
+}
+
+async function runStageCommand(stage: Exclude<Stage, "gate">, args: StageArgs, gate?: string): Promise<number> {
+  const request: GatesRequest = {
+    root: findProjectRoot(),
+    stage,
+    flags: flagOverrides(args),
+    useCache: args.cache !== false,
+    ...(args.changed === undefined ? {} : { changed: args.changed }),
+    ...(gate === undefined ? {} : { gate }),
+  };
+  const { report, notes } = await runGates(request);
+  await writeOutputs(report, notes, args);
+  if (stage === "post-edit") return ExitCode.ok;
+  return report.verdict === "pass" ? ExitCode.ok : ExitCode.checkFailed;
+}
+
+const stageCommand = (stage: Exclude<Stage, "gate">, description: string) =>
+  defineCommand({
+    meta: { name: stage, description },
+    args: stageArgs,
+    run: ({ args }) => runStageCommand(stage, args),
+  });
+
+export const checkCommand = stageCommand(
+  "check",
+  "Local loop: fix and format, then lint, typecheck and tests in parallel; advisory deps and cached CRAP",
+);
+export const ciCommand = stageCommand(
+  "ci",
+  "Every gate that decides a merge, in parallel where safe; no file is modified",
+);
+export const preCommitCommand = stageCommand(
+  "pre-commit",
+  "Fix, format and lint the staged files; re-stage fixed files that had no unstaged changes",
+);
+export const nightlyCommand = stageCommand("nightly", "The ci gates plus dependency audit and full mutation testing");
+export const postEditCommand = stageCommand(
+  "post-edit",
+  "Advisory fix and format of uncommitted files (for an agent's edit hook); always exits 0",
+);
+
+export const gateCommand = defineCommand({
+  meta: { name: "gate", description: "Run one gate (or one custom gate) as ci would" },
+  args: {
+    name: {
+      type: "positional",
+      description: `One of: ${GATE_NAMES.join(", ")}, or a custom gate's name`,
+      required: true,
+    },
+    ...stageArgs,
+  },
+  run: ({ args }) => runStageCommand("ci", args, args.name),
+});
