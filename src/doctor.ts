@@ -9,14 +9,14 @@ import { crashChecks } from "./crash/index.ts";
 import { gatesChecks } from "./gates/index.ts";
 import { sandboxChecks } from "./sandbox/index.ts";
 
-export async function collectChecks(): Promise<DoctorCheck[]> {
+async function collectChecks(): Promise<DoctorCheck[]> {
   return [...(await coreChecks()), ...(await sandboxChecks()), ...(await gatesChecks()), ...crashChecks()];
 }
 
 const MARK = { ok: "ok  ", warn: "warn", fail: "FAIL" } as const;
 const COLOR = { ok: 32, warn: 33, fail: 31 } as const;
 
-export function renderChecks(checks: readonly DoctorCheck[], color: boolean): string {
+function renderChecks(checks: readonly DoctorCheck[], color: boolean): string {
   const lines: string[] = [];
   let section = "";
   for (const check of checks) {

@@ -3,7 +3,7 @@ import { buildInfo } from "./build-info.ts";
 import { userCacheDir, userConfigDir } from "./paths.ts";
 import { runProcess } from "./process.ts";
 
-export type CheckStatus = "ok" | "warn" | "fail";
+type CheckStatus = "ok" | "warn" | "fail";
 
 /** One line of `tollgate doctor`: what was checked, what was found, how to fix it. */
 export interface DoctorCheck {

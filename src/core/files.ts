@@ -15,7 +15,7 @@ import { randomHex } from "./canonical.ts";
 import { UserError } from "./errors.ts";
 
 export const PRIVATE_FILE_MODE = 0o600;
-export const PRIVATE_DIR_MODE = 0o700;
+const PRIVATE_DIR_MODE = 0o700;
 
 /** Temp files of writes in flight, removed if the process is interrupted. */
 const pendingTempFiles = new Set<string>();

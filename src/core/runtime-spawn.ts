@@ -15,7 +15,7 @@ export interface ChildSpec {
   extraFds: readonly number[];
 }
 
-export interface ExitStatus {
+interface ExitStatus {
   exitCode: number | null;
   signal: NodeJS.Signals | null;
 }

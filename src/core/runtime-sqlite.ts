@@ -5,7 +5,7 @@
  */
 import { runtimeInfo } from "./runtime.ts";
 
-export type SqlValue = string | number | bigint | null | Uint8Array;
+type SqlValue = string | number | bigint | null | Uint8Array;
 
 export interface Database {
   /** Runs one or more statements without parameters. */

@@ -17,7 +17,7 @@ interface DenoGlobal {
 const bun = (globalThis as { Bun?: BunGlobal }).Bun;
 const deno = (globalThis as { Deno?: DenoGlobal }).Deno;
 
-export type RuntimeName = "bun" | "deno" | "node";
+type RuntimeName = "bun" | "deno" | "node";
 
 export interface RuntimeInfo {
   name: RuntimeName;

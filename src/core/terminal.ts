@@ -8,7 +8,7 @@ export type StdFd = 0 | 1 | 2;
  * `process.stdout`/`process.stderr`, and node:tty is loaded only when asked:
  * both cost a compiled Bun executable milliseconds on every start.
  */
-export function isTerminal(fd: StdFd): boolean {
+function isTerminal(fd: StdFd): boolean {
   return process.getBuiltinModule("node:tty").isatty(fd);
 }
 

@@ -14,7 +14,7 @@ export interface StackFrame {
 }
 
 /** A frame in tollgate's own source: `file` is relative to the repository, e.g. `src/core/x.ts`. */
-export interface OwnFrame {
+interface OwnFrame {
   own: true;
   file: string;
   line: number;

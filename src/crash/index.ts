@@ -1,3 +1,3 @@
 /** The crash module as other modules see it: the boundary main.ts calls, and the doctor checks. */
-export { type CrashContext, type CrashDeps, reportCrash } from "./boundary.ts";
+export { reportCrash } from "./boundary.ts";
 export { crashChecks } from "./checks.ts";

@@ -15,7 +15,7 @@ import { canonicalJson, ensurePrivateDir, sha256Hex, writeFileAtomic } from "../
 import type { StepOutput, StepSpec } from "./steps.ts";
 
 /** Folders never part of a project's inputs: dependencies, caches, build output, tollgate's own state. */
-const NOT_INPUTS = new Set([
+export const NOT_INPUTS: ReadonlySet<string> = new Set([
   ".git",
   ".tollgate",
   "node_modules",

@@ -26,8 +26,8 @@ export type GateName = (typeof GATE_NAMES)[number];
 export const PRESET_NAMES = ["baseline", "strict", "legacy"] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 
-export const STAGE_NAMES = ["check", "ci", "pre-commit", "nightly"] as const;
-export const CUSTOM_PARSERS = ["exit-code", "junit", "sarif", "lcov", "cobertura"] as const;
+const STAGE_NAMES = ["check", "ci", "pre-commit", "nightly"] as const;
+const CUSTOM_PARSERS = ["exit-code", "junit", "sarif", "lcov", "cobertura"] as const;
 /** npm's and pip-audit's severity scale, lowest first. */
 export const AUDIT_SEVERITIES = ["low", "moderate", "high", "critical"] as const;
 

@@ -19,7 +19,7 @@ export type GatesConfig = Filled<ConfigFile>;
 const BASELINE = PRESETS.baseline.values;
 
 /** The lowest layer. Thresholds are the baseline preset's, though a preset layer always sets them. */
-export const DEFAULTS: GatesConfig = {
+const DEFAULTS: GatesConfig = {
   preset: "baseline",
   sandbox: false,
   skip: [],
@@ -66,7 +66,7 @@ export function loadConfig(files: ProjectFiles, flags: readonly FlagOverride[] =
   return resolveConfig(findConfigSource(files), flags);
 }
 
-export function resolveConfig(source: ConfigSource | undefined, flags: readonly FlagOverride[] = []): ResolvedConfig {
+function resolveConfig(source: ConfigSource | undefined, flags: readonly FlagOverride[] = []): ResolvedConfig {
   const fileValues = source === undefined ? {} : validateConfig(source.document, source.label, source.keyPrefix);
   const flagLayers = flags.map(({ flag, values }) => ({
     source: `flag ${flag}`,
@@ -123,7 +123,7 @@ function leaves(config: Record<string, unknown>, sources: Map<string, string>, p
  * Validates one config document; a UserError lists every problem as
  * `LABEL: KEY.PATH: problem`, with a did-you-mean for a misspelt key or value.
  */
-export function validateConfig(input: unknown, label: string, keyPrefix: string): ConfigFile {
+function validateConfig(input: unknown, label: string, keyPrefix: string): ConfigFile {
   const result = v.safeParse(ConfigFileSchema, input);
   if (result.success) return result.output;
   const problems = result.issues.slice(0, 20).map((issue) => {

@@ -18,7 +18,7 @@ export interface FunctionCoverage {
   hits?: number;
 }
 
-export interface Ratio {
+interface Ratio {
   covered: number;
   total: number;
   /** 0..100; 100 when there was nothing to measure, as coverage.py reports it. */

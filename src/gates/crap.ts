@@ -17,7 +17,7 @@ import { rangeCoverage } from "./coverage.ts";
 import type { Finding } from "./findings.ts";
 import type { FunctionComplexity } from "./parse-lizard.ts";
 
-export interface CrapEntry {
+interface CrapEntry {
   file: string;
   name: string;
   startLine: number;

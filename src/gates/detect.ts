@@ -9,12 +9,12 @@ export interface Sourced<T> {
   source: string;
 }
 
-export type PythonTestRunner = "pytest" | "unittest";
-export type JsTestRunner = "bun" | "vitest" | "jest" | "node";
+type PythonTestRunner = "pytest" | "unittest";
+type JsTestRunner = "bun" | "vitest" | "jest" | "node";
 /** How Python tools run: `uv run`, from a virtualenv's bin folder, or from PATH. */
-export type PythonInvoker = "uv" | "venv" | "path";
+type PythonInvoker = "uv" | "venv" | "path";
 export type PackageManager = "npm" | "pnpm" | "yarn" | "bun";
-export type Linter = "biome" | "eslint" | "oxlint";
+type Linter = "biome" | "eslint" | "oxlint";
 
 interface ProjectBase {
   /** The project's folder relative to the detection root; "." is the root itself. */
@@ -58,7 +58,7 @@ export interface Detection {
  * (one level: `services-api/pyproject.toml`), and the children of these
  * monorepo folders (two levels: `packages/web/package.json`).
  */
-export const GROUP_FOLDERS = ["packages", "apps", "services", "libs", "projects"] as const;
+const GROUP_FOLDERS = ["packages", "apps", "services", "libs", "projects"] as const;
 
 const SKIPPED_FOLDERS = new Set(["node_modules", "dist", "build", "out", "coverage", "venv", "env", "site-packages"]);
 const TEST_FOLDERS = ["tests", "test", "__tests__"];

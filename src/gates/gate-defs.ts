@@ -4,7 +4,9 @@
  * their output. Verdicts come from parsed output; an exit code alone never
  * passes a gate that has a parser.
  */
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
+import { NOT_INPUTS } from "./cache.ts";
 import type { GatesConfig } from "./config.ts";
 import type { Project } from "./detect.ts";
 import { type Finding, ParseError } from "./findings.ts";
@@ -93,14 +95,37 @@ export function reportPath(ctx: GateContext, key: string, name: string): string 
 }
 
 /**
- * The paths a file-level tool is given: the scoped files with one of
- * `extensions`, or `whole` when the gate checks the whole project. Null when
- * the scope holds no such file: there is nothing to check.
+ * The project's top-level folders and its top-level files with one of
+ * `extensions`: what a tool checking "the whole project" is given, rather
+ * than ".", so that it never walks into tollgate's own `.tollgate/` (or any
+ * hidden, dependency or build folder) and reports tollgate's files as the project's.
  */
-export function targets(ctx: GateContext, extensions: readonly string[], whole: string[]): string[] | null {
-  if (ctx.files === undefined) return whole;
-  const matching = ctx.files.filter((file) => extensions.some((extension) => file.endsWith(extension)));
-  return matching.length === 0 ? null : matching;
+export function projectEntries(dir: string, extensions: readonly string[]): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((entry) =>
+      entry.isDirectory()
+        ? !entry.name.startsWith(".") && !NOT_INPUTS.has(entry.name)
+        : entry.isFile() && extensions.some((extension) => entry.name.endsWith(extension)),
+    )
+    .map((entry) => entry.name)
+    .sort();
+}
+
+/**
+ * The paths a file-level tool is given: the scoped files with one of
+ * `extensions`, or (checking the whole project) `whole`, by default the
+ * project's entries. Null when there is nothing to check.
+ */
+export function targets(
+  ctx: GateContext,
+  extensions: readonly string[],
+  whole: string[] = projectEntries(ctx.dir, extensions),
+): string[] | null {
+  const paths =
+    ctx.files === undefined
+      ? whole
+      : ctx.files.filter((file) => extensions.some((extension) => file.endsWith(extension)));
+  return paths.length === 0 ? null : paths;
 }
 
 export const noFiles = (what: string): GatePlan => ({ kind: "skip", reason: `no ${what} files in scope` });

@@ -18,6 +18,7 @@ import {
   noFiles,
   type ProjectContext,
   plural,
+  projectEntries,
   report,
   reportPath,
   step,
@@ -53,8 +54,8 @@ const run = (output: StepOutput | undefined): StepOutput => {
 /** Each linter's argv for fixing, checking with a JSON report, and reading that report. */
 const LINTERS = {
   biome: {
-    fix: ["lint", "--write", "--no-errors-on-unmatched"],
-    check: ["lint", "--reporter=json", "--no-errors-on-unmatched"],
+    fix: ["lint", "--write", "--no-errors-on-unmatched", "--files-ignore-unknown=true"],
+    check: ["lint", "--reporter=json", "--no-errors-on-unmatched", "--files-ignore-unknown=true"],
     parse: (text: string, root: string) => parseBiome(text, { root }).findings,
   },
   eslint: {
@@ -70,7 +71,7 @@ const LINTERS = {
 } as const;
 
 function linterPlan(ctx: ProjectContext, mode: "fix" | "check"): GatePlan {
-  const paths = targets(ctx, JS, ["."]);
+  const paths = targets(ctx, JS);
   if (paths === null) return noFiles("JavaScript or TypeScript");
   const linter = js(ctx).linter.value;
   return withTool(ctx, linter, (command, version) =>
@@ -107,7 +108,7 @@ const format: GateDefinition = {
         reason: `the project lints with ${project.linter.value}; tollgate formats with biome only`,
       };
     }
-    const paths = targets(ctx, [...JS, ".json", ".jsonc"], ["."]);
+    const paths = targets(ctx, [...JS, ".json", ".jsonc"]);
     if (paths === null) return noFiles("JavaScript, TypeScript or JSON");
     return withTool(ctx, "biome", (biome, version) =>
       step(ctx, {
@@ -388,7 +389,7 @@ const arch: GateDefinition = {
           {
             argv: [
               ...depcruise,
-              ...(sources.length > 0 ? sources : ["."]),
+              ...(sources.length > 0 ? sources : projectEntries(ctx.dir, JS)),
               "--config",
               depcruiseConfig(ctx),
               "--output-type",

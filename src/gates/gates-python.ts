@@ -45,7 +45,7 @@ const fix: GateDefinition = {
   gate: "fix",
   fileLevel: true,
   plan(ctx) {
-    const paths = targets(ctx, PY, ["."]);
+    const paths = targets(ctx, PY);
     if (paths === null) return noFiles("Python");
     return withTool(ctx, "ruff", (ruff, version) =>
       step(ctx, {
@@ -69,7 +69,7 @@ const format: GateDefinition = {
   gate: "format",
   fileLevel: true,
   plan(ctx) {
-    const paths = targets(ctx, PY, ["."]);
+    const paths = targets(ctx, PY);
     if (paths === null) return noFiles("Python");
     return withTool(ctx, "ruff", (ruff, version) =>
       step(ctx, {
@@ -106,7 +106,7 @@ const lint: GateDefinition = {
   gate: "lint",
   fileLevel: true,
   plan(ctx) {
-    const paths = targets(ctx, PY, ["."]);
+    const paths = targets(ctx, PY);
     if (paths === null) return noFiles("Python");
     return withTool(ctx, "ruff", (ruff, version) =>
       step(ctx, {

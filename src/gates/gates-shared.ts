@@ -41,7 +41,7 @@ function lizardPlan(ctx: ProjectContext): GatePlan {
   const sources = ctx.project.sourceDirs.map((dir) =>
     ctx.project.dir === "." ? dir.value : dir.value.slice(ctx.project.dir.length + 1),
   );
-  const paths = targets(ctx, SOURCE_EXTENSIONS, sources.length > 0 ? sources : ["."]);
+  const paths = sources.length > 0 ? targets(ctx, SOURCE_EXTENSIONS, sources) : targets(ctx, SOURCE_EXTENSIONS);
   if (paths === null) return noFiles("source");
   return withTool(ctx, "lizard", (lizard, version) =>
     step(ctx, {

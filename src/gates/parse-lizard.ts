@@ -11,7 +11,7 @@ import { childrenOf, readXml } from "./read-xml.ts";
 const TOOL = "lizard";
 
 /** lizard's own default warning threshold (-C 15). */
-export const LIZARD_DEFAULT_CCN_LIMIT = 15;
+const LIZARD_DEFAULT_CCN_LIMIT = 15;
 
 export interface FunctionComplexity {
   file: string;

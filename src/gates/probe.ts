@@ -66,22 +66,29 @@ export async function probeTools(detection: Detection, runner: ProbeRunner = rea
   // Projects sharing a hoisted node_modules or a PATH tool share one probe.
   const versions = new Map<string, () => Promise<ToolStatus>>();
   const tasks = wanted.map(({ tool, project, gates }) => async (): Promise<ToolProbe> => {
+    const versionOnce = (command: string[]) => {
+      const key = [...command, ...tool.versionArgs].join("\0");
+      const probe = versions.get(key) ?? once(() => versionOf(runner, tool, command));
+      versions.set(key, probe);
+      return probe();
+    };
     const dirs = localBinDirs(tool, project).map((dir) => join(detection.root, dir));
-    const path = runner.which(tool.bin, dirs);
-    // `python -m` only with the project's own venv: a PATH python is not the project's.
-    const venvPython = path === undefined && tool.module && dirs[0] ? runner.which("python", dirs) : undefined;
+    const found = runner.which(tool.bin, dirs);
+    const local = found !== undefined && dirs.some((dir) => found.startsWith(`${dir}/`));
+    // The project's venv python with the module comes before a PATH script: that one belongs to another interpreter.
+    const venvPython = !local && tool.module && dirs[0] ? runner.which("python", dirs) : undefined;
     const python = venvPython?.startsWith(`${dirs[0]}/`) ? venvPython : undefined;
-    if (path === undefined && (python === undefined || tool.module === undefined)) {
+    const path = python === undefined ? found : undefined;
+    if (path === undefined && python === undefined) {
       return { tool: tool.name, project, gates, status: { state: "missing", install: installCommand(tool, project) } };
     }
-    const command = path === undefined ? [python as string, "-m", tool.module as string] : [path];
-    const key = [...command, ...tool.versionArgs].join("\0");
-    const probe = versions.get(key) ?? once(() => versionOf(runner, tool, command));
-    versions.set(key, probe);
-    const status = await probe();
-    // A venv python without the module: the tool is not installed, not broken.
-    if (path === undefined && status.state === "broken") {
-      return { tool: tool.name, project, gates, status: { state: "missing", install: installCommand(tool, project) } };
+    const command = python === undefined ? [path as string] : [python, "-m", tool.module as string];
+    const status = await versionOnce(command);
+    // A venv python without the module: the tool is not installed there; a PATH script may still be.
+    if (python !== undefined && status.state === "broken") {
+      const fallback = found === undefined ? undefined : await versionOnce([found]);
+      const missing: ToolStatus = { state: "missing", install: installCommand(tool, project) };
+      return { tool: tool.name, project, gates, status: fallback ?? missing };
     }
     return { tool: tool.name, project, gates, status };
   });

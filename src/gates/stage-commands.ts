@@ -3,7 +3,7 @@
  * and `gate NAME`: one command surface over every gate, with the terminal
  * table on stderr, `--json` on stdout, and the report files asked for.
  */
-import { appendFileSync } from "node:fs";
+import { appendFileSync, existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type ArgsDef, defineCommand } from "citty";
 import {
@@ -69,6 +69,9 @@ async function writeOutputs(report: StageReport, notes: string[], args: StageArg
   if (summaryFile) appendFileSync(summaryFile, `${stepSummary(report)}\n`);
   const stateDir = projectStateDir(report.root);
   ensurePrivateDir(stateDir);
+  // As pytest does for its cache: git, and the tools that honour .gitignore, leave tollgate's state alone.
+  const ignore = join(stateDir, ".gitignore");
+  if (!existsSync(ignore)) writeFileAtomic(ignore, "*\n", { mode: 0o644 });
   const evidence = `${JSON.stringify(report, null, 2)}\n`;
   writeFileAtomic(join(stateDir, "evidence.json"), evidence, { mode: 0o644 });
   if (args.key) {

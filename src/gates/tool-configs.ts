@@ -78,9 +78,9 @@ export const TOOL_CONFIGS = {
   // lizard reads no config file: tollgate always passes complexity.ccn_max.
   lizard: { bundled: true },
 } as const satisfies Record<string, ToolConfigSpec>;
-export type ConfiguredTool = keyof typeof TOOL_CONFIGS;
+type ConfiguredTool = keyof typeof TOOL_CONFIGS;
 
-export interface ToolConfigPlace {
+interface ToolConfigPlace {
   file: string;
   /** The table or section inside the file: `[tool.ruff]`, `"knip"`; absent for a whole file. */
   section?: string;
@@ -94,7 +94,7 @@ export interface ToolConfigStatus {
   found: ToolConfigPlace[];
 }
 
-export function isConfiguredTool(name: string): name is ConfiguredTool {
+function isConfiguredTool(name: string): name is ConfiguredTool {
   return Object.hasOwn(TOOL_CONFIGS, name);
 }
 

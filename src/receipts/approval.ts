@@ -28,16 +28,16 @@ export const ApprovalSchema = v.strictObject({
   reason: v.optional(v.pipe(v.string(), v.maxLength(4000))),
 });
 export type Approval = v.InferOutput<typeof ApprovalSchema>;
-export type ApprovalScope = Approval["scope"];
-export type ApprovalMode = "human_required" | "dual_control_required";
+type ApprovalScope = Approval["scope"];
+type ApprovalMode = "human_required" | "dual_control_required";
 
 /** How far an approval's `approved_at` may lie ahead of the verifier's clock. */
-export const DEFAULT_SKEW_SECONDS = 60;
+const DEFAULT_SKEW_SECONDS = 60;
 
 const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 /** `apr_` and 26 random Crockford base32 characters (130 bits). */
-export function newApprovalId(): string {
+function newApprovalId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(26));
   return `apr_${Array.from(bytes, (byte) => CROCKFORD[byte & 31]).join("")}`;
 }
@@ -88,12 +88,12 @@ export interface ApprovalCheckOptions {
   mode: ApprovalMode;
 }
 
-export interface VerifiedApproval {
+interface VerifiedApproval {
   approval: Approval;
   kid: string;
 }
 
-export interface ApprovalFailure {
+interface ApprovalFailure {
   reason: ReasonCode;
   message: string;
   /** Position in the list given, when the failure is about one approval. */

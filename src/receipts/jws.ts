@@ -18,8 +18,8 @@ import { Buffer } from "node:buffer";
 import type { SigningKey, TrustedKeys } from "./keys.ts";
 import { VerificationError } from "./reasons.ts";
 
-export const SIGNING_ALG = "EdDSA";
-export const ALLOWED_ALGS: readonly string[] = ["EdDSA", "Ed25519"];
+const SIGNING_ALG = "EdDSA";
+const ALLOWED_ALGS: readonly string[] = ["EdDSA", "Ed25519"];
 export const RECEIPT_TYP = "csc-receipt+jws";
 export const APPROVAL_TYP = "csc-approval+jws";
 

@@ -26,7 +26,7 @@ export function keysDir(env: Record<string, string | undefined> = process.env): 
 }
 
 /** The public JWK tollgate writes and exports. */
-export interface PublicJwk {
+interface PublicJwk {
   kty: "OKP";
   crv: "Ed25519";
   x: string;

@@ -112,14 +112,14 @@ const ExecutedCommandSchema = v.pipe(
 
 const NotRunCommandSchema = v.strictObject({ id: nonEmpty, status: v.literal("not_run") });
 
-export const CommandResultSchema = v.variant("status", [ExecutedCommandSchema, NotRunCommandSchema]);
+const CommandResultSchema = v.variant("status", [ExecutedCommandSchema, NotRunCommandSchema]);
 export type CommandResult = v.InferOutput<typeof CommandResultSchema>;
 export type ExecutedCommand = v.InferOutput<typeof ExecutedCommandSchema>;
 
 export const RECEIPT_EXTENSION_VERSION = "tollgate.receipt.v1";
 
 /** The `tollgate` protected header parameter. */
-export const ReceiptExtensionSchema = v.strictObject({
+const ReceiptExtensionSchema = v.strictObject({
   version: v.literal(RECEIPT_EXTENSION_VERSION),
   /** Unique per execution; also the CSC `execution_id`. */
   execution_id: nonEmpty,
@@ -160,7 +160,7 @@ function exitCodeOf(command: ExecutedCommand): number {
  * hash and `*_truncated` only says the capture was cut. The per-command
  * records of the extension (sizes, captured bytes) are authoritative.
  */
-export function receiptFieldsFrom(extension: ReceiptExtension): Partial<ExecutionReceipt> {
+function receiptFieldsFrom(extension: ReceiptExtension): Partial<ExecutionReceipt> {
   const ran = executed(extension);
   const last = ran.at(-1);
   return {

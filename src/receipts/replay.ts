@@ -20,7 +20,7 @@ CREATE TABLE IF NOT EXISTS consumed_approvals (
   execution_id TEXT NOT NULL
 ) STRICT;`;
 
-export interface ConsumedApproval {
+interface ConsumedApproval {
   approvalId: string;
   contractSha256: string;
 }

@@ -32,7 +32,7 @@ export const SYSTEM_PATHS = ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64"
  * The pieces of /etc programs need to run (users, name resolution, TLS roots,
  * the dynamic linker, alternatives, time zone); never /etc whole.
  */
-export const ETC_PATHS = [
+const ETC_PATHS = [
   "/etc/alternatives",
   "/etc/ca-certificates",
   "/etc/crypto-policies",
@@ -53,7 +53,7 @@ export const ETC_PATHS = [
 ] as const;
 
 /** Inside every writable git directory: a writable hook or config is code run outside the sandbox. */
-export const GIT_PROTECTED = ["hooks", "config"] as const;
+const GIT_PROTECTED = ["hooks", "config"] as const;
 
 /**
  * Every namespace (the network one unless the command may use the host's), a

@@ -25,7 +25,7 @@ const EXIT_CODES: Readonly<Record<DecisionKind, number>> = {
  * The CSC PolicyDecision, whose members stay exactly CSC's, plus one `tollgate`
  * member: drop it and the document validates against the CSC schema.
  */
-export function decisionDocument(evaluation: Evaluation) {
+function decisionDocument(evaluation: Evaluation) {
   return {
     ...evaluation.decision,
     tollgate: {

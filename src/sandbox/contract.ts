@@ -18,10 +18,10 @@ import {
 import { parseStrictJson } from "./strict-json.ts";
 
 export const CONTRACT_MAX_BYTES = 1024 * 1024;
-export const MAX_COMMANDS = 20;
-export const MAX_SEGMENTS = 10;
-export const MAX_ARGV = 200;
-export const MAX_ARG_CHARS = 128 * 1024;
+const MAX_COMMANDS = 20;
+const MAX_SEGMENTS = 10;
+const MAX_ARGV = 200;
+const MAX_ARG_CHARS = 128 * 1024;
 
 const argv = v.pipe(
   v.array(
@@ -62,7 +62,7 @@ const command = v.pipe(
   ),
 );
 
-export const CommandContractSchema = v.strictObject({
+const CommandContractSchema = v.strictObject({
   version: v.literal("csc.v0.1"),
   contract_id: boundedString(8, 128),
   intent: boundedString(1, 1000),

@@ -4,7 +4,7 @@ import { nonEmptyString, validate } from "./schema.ts";
 
 const sha256Hex = v.pipe(v.string(), v.regex(/^[A-Fa-f0-9]{64}$/, "must be 64 hex digits"));
 
-export const PolicyDecisionSchema = v.strictObject({
+const PolicyDecisionSchema = v.strictObject({
   contract_id: nonEmptyString,
   contract_sha256: v.optional(sha256Hex),
   decision: v.picklist(["allow", "deny", "needs_approval"]),

@@ -19,7 +19,7 @@ import type { EffectType, NetworkMode } from "./schema.ts";
 import { commandChain, type Link, programName } from "./wrappers.ts";
 
 /** Resource limits when the policy's `tollgate.limits` does not set them. */
-export const DEFAULT_LIMITS: Readonly<ResourceLimits> = {
+const DEFAULT_LIMITS: Readonly<ResourceLimits> = {
   cpuSeconds: 600,
   addressSpaceBytes: 4 * 1024 ** 3,
   openFiles: 1024,
@@ -28,7 +28,7 @@ export const DEFAULT_LIMITS: Readonly<ResourceLimits> = {
 };
 
 /** How long a decision stays valid (`expires_at`) unless the caller says otherwise. */
-export const DEFAULT_VALIDITY_SECONDS = 300;
+const DEFAULT_VALIDITY_SECONDS = 300;
 
 export interface EvaluateOptions {
   fs: FileSystemView;
@@ -42,13 +42,13 @@ export interface EvaluateOptions {
   validitySeconds?: number;
 }
 
-export interface Finding {
+interface Finding {
   code: ReasonCode;
   /** What is wrong and what to change, naming the command. */
   reason: string;
 }
 
-export interface CommandResult {
+interface CommandResult {
   id: string;
   /** Unique, in the order found; empty when the command passes every check. */
   codes: ReasonCode[];

@@ -43,7 +43,7 @@ export interface ExecInput {
 }
 
 /** What a command printed, for the caller: captured (capped) text with the command's secret values masked. */
-export interface CommandOutput {
+interface CommandOutput {
   id: string;
   stdout: string;
   stderr: string;

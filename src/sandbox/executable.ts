@@ -7,7 +7,7 @@ import { accessSync, constants, realpathSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { normalisePath } from "./paths.ts";
 
-export interface FoundExecutable {
+interface FoundExecutable {
   /** Where it was found: the PATH entry joined with the name, or the absolute argv[0], normalised. */
   location: string;
   /** The regular, executable file it resolves to (symlinks resolved): what runs. */

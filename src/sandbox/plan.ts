@@ -45,13 +45,13 @@ export interface ExecutedFile {
   sha256: string;
 }
 
-export interface SegmentOutcome {
+interface SegmentOutcome {
   executable: ExecutedFile;
   exitCode: number | null;
   signal: string | null;
 }
 
-export type CommandStatus = "success" | "failed" | "timed_out" | "sandbox_error";
+type CommandStatus = "success" | "failed" | "timed_out" | "sandbox_error";
 
 export interface CommandOutcome {
   id: string;

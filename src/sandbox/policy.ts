@@ -74,7 +74,7 @@ const TollgateSettingsSchema = v.strictObject({
   limits: v.optional(limits),
 });
 
-export const PolicySchema = v.strictObject({
+const PolicySchema = v.strictObject({
   policy_schema_version: v.literal("csc.policy.v0.1"),
   name: nonEmptyString,
   allow_commands: v.pipe(uniqueArray(nonEmptyString, "command"), v.minLength(1, "must list at least one command")),
@@ -100,8 +100,6 @@ export const PolicySchema = v.strictObject({
 });
 
 export type Policy = v.InferOutput<typeof PolicySchema>;
-export type TollgateSettings = v.InferOutput<typeof TollgateSettingsSchema>;
-export type TrustedApprover = NonNullable<TollgateSettings["trusted_approvers"]>[number];
 
 /** Validates a parsed document as a policy; `what` names it in errors. */
 export function parsePolicy(input: unknown, what = "policy"): Policy {

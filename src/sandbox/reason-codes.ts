@@ -2,7 +2,7 @@
  * Reason codes: the stable API of a decision. The CSC codes keep their CSC
  * meaning; tollgate's own codes cover what it checks beyond CSC.
  */
-export const CSC_REASON_CODES = [
+const CSC_REASON_CODES = [
   "ALLOW",
   "RISK_CLASS_NOT_ALLOWED",
   "COMMAND_NOT_ALLOWED",
@@ -21,7 +21,7 @@ export const CSC_REASON_CODES = [
 ] as const;
 
 /** tollgate's codes, each with what it means. */
-export const TOLLGATE_REASON_CODES = {
+const TOLLGATE_REASON_CODES = {
   INLINE_CODE_DENIED:
     "a command runs program text given on its command line (python3 -c, sh -c, node -e, find -exec...)",
   PIPELINE_STDIN_PROGRAM: "a pipeline segment feeds data to an interpreter that runs it as a program (curl ... | sh)",

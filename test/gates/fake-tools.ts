@@ -22,10 +22,14 @@ export interface FakeTools {
 const quote = (text: string) => `'${text.replaceAll("'", `'"'"'`)}'`;
 
 /** `case` arms: a pattern over "$*", what to print (a recorded file), the exit code. */
-interface Arm {
+export interface Arm {
   pattern: string;
   body: string;
 }
+
+/** An arm body printing `lines` (an output written for the fixture at hand) and exiting with `exit`. */
+export const prints = (lines: readonly string[], exit = 0) =>
+  `printf '%s\\n' ${lines.map(quote).join(" ")}; exit ${exit}`;
 
 const replay = (file: string, exit: number) =>
   `sed "s#${RECORDED_ROOT}#$PWD#g" ${quote(join(OUTPUTS, file))}; exit ${exit}`;

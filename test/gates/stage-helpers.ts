@@ -8,6 +8,9 @@
 import { spawnSync } from "node:child_process";
 import { cpSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import Ajv from "ajv";
+import addFormats from "ajv-formats";
+import sarifSchema from "../../node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json";
 import type { GateResult, StageReport } from "../../src/gates/result.ts";
 import { PROJECT_ROOT, runTollgate, tempDir } from "../helpers.ts";
 import { type FakeTools, fakeTools } from "./fake-tools.ts";
@@ -57,7 +60,13 @@ export function gates(
 ): GatesRun {
   const fakes = options.fakes ?? fakeTools();
   const path = [fakes.bin, NODE_BIN, process.env.PATH ?? "/usr/bin:/bin"].join(":");
-  const result = runTollgate([...args, "--json"], { cwd, compiled: true, env: { PATH: path, ...options.env } });
+  // One home per fixture copy: its cache (in $XDG_CACHE_HOME) lasts from one run to the next.
+  const home = join(cwd, "..", "home");
+  const result = runTollgate([...args, "--json"], {
+    cwd,
+    compiled: true,
+    env: { PATH: path, HOME: home, ...options.env },
+  });
   let report: GatesRun["report"];
   try {
     report = JSON.parse(result.stdout);
@@ -77,3 +86,15 @@ export function gates(
 
 /** Gate id -> verdict, for a whole-report comparison. */
 export const verdicts = (run: GatesRun) => Object.fromEntries(run.report.gates.map((gate) => [gate.id, gate.verdict]));
+
+/**
+ * Problems with a SARIF log against the official 2.1.0 schema (draft-04:
+ * its `id` becomes `$id`, and its regexes are not Unicode-mode regexes).
+ */
+export function validateSarif(log: unknown): string[] {
+  const { $schema: _, id, ...rest } = sarifSchema as Record<string, unknown>;
+  const ajv = new Ajv({ strict: false, unicodeRegExp: false, allErrors: true });
+  addFormats(ajv);
+  const validate = ajv.compile({ ...rest, $id: id as string });
+  return validate(log) ? [] : (validate.errors ?? []).map((error) => `${error.instancePath} ${error.message}`);
+}

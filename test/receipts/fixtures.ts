@@ -13,7 +13,7 @@ import { tempDir } from "../helpers.ts";
 
 export const HASH_A = "a".repeat(64);
 export const HASH_B = "b".repeat(64);
-export const HASH_EMPTY = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+const HASH_EMPTY = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
 export interface TestKey {
   dir: string;

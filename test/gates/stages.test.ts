@@ -1,0 +1,236 @@
+/**
+ * The stages on the fixture projects, through the compiled binary, with the
+ * real tools of this machine (EXPECTED.md lists what each one finds) and
+ * replaying fakes for the Python tools PyPI would have provided.
+ */
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseJUnit } from "../../src/gates/parse-junit.ts";
+import { sourceFiles } from "../helpers.ts";
+import { fakeTools, prints } from "./fake-tools.ts";
+import { fixture, gates, sh, validateSarif, verdicts } from "./stage-helpers.ts";
+
+// Each test runs real tools through the binary a few times (bunfig's [test] timeout is not applied by bun 1.4.5).
+setDefaultTimeout(120_000);
+
+const LIZARD_HEADER = "NLOC,CCN,token,PARAM,length,location,file,function,long_name,start,end";
+/** lizard --csv for python-pkg's codes.describe: the if/elif chain of CCN 16 (EXPECTED.md). */
+const PYTHON_LIZARD = [
+  LIZARD_HEADER,
+  '34,16,120,1,34,"describe@4-37@./src/pypkg/codes.py","./src/pypkg/codes.py","describe","describe( status )",4,37',
+];
+/** lizard --csv for ts-clean's one function. */
+const CLEAN_LIZARD = [
+  LIZARD_HEADER,
+  '9,2,40,1,10,"slugify@2-11@src/slug.ts","src/slug.ts","slugify","slugify( text : string )",2,11',
+];
+
+const snapshot = (dir: string) =>
+  Object.fromEntries(
+    sourceFiles(dir)
+      .filter((file) => !file.includes("/.venv/") && !file.includes("/.git/") && !file.includes("/.tollgate/"))
+      .map((file) => [file, readFileSync(file, "utf8")]),
+  );
+
+describe("ts-pkg: tsc, biome, bun test, knip and dependency-cruiser find the deliberate failures", () => {
+  test("ci: a verdict per gate read from the tools' output, nothing in the project modified, every report written", () => {
+    const dir = fixture("ts-pkg", { git: true });
+    const before = snapshot(dir);
+    const summary = join(dir, "..", "step-summary.md");
+    const run = gates(["ci", "--sarif", "../out.sarif", "--junit", "../out.xml"], dir, {
+      fakes: fakeTools([]),
+      env: { GITHUB_STEP_SUMMARY: summary },
+    });
+    expect(run.code).toBe(1);
+    expect(verdicts(run)).toEqual({
+      format: "fail",
+      lint: "fail",
+      typecheck: "fail",
+      test: "fail",
+      coverage: "pass",
+      complexity: "missing",
+      crap: "missing",
+      deps: "fail",
+      arch: "fail",
+    });
+    expect(run.gate("format").findings).toEqual([expect.objectContaining({ file: "src/index.ts", tool: "biome" })]);
+    expect(run.gate("lint").findings).toEqual([
+      expect.objectContaining({ file: "src/even.ts", line: 6, rule: "lint/suspicious/noDoubleEquals" }),
+    ]);
+    expect(run.gate("typecheck").findings).toEqual([
+      expect.objectContaining({ file: "src/options.ts", line: 7, rule: "TS2375" }),
+    ]);
+    expect(run.gate("test").summary).toBe("6 passed, 1 failed");
+    expect(run.gate("coverage").measurement).toEqual({
+      value: 88.5,
+      unit: "% lines covered",
+      threshold: 80,
+      comparison: ">=",
+    });
+    expect(run.gate("deps").findings).toEqual([
+      expect.objectContaining({ file: "src/math.ts", line: 20, message: "Unused export: square" }),
+    ]);
+    expect(run.gate("arch").findings).toEqual([expect.objectContaining({ file: "src/even.ts", rule: "no-circular" })]);
+    expect(run.gate("complexity").install).toBe("pip install lizard");
+    expect(run.gate("typecheck").toolVersion).toBe("6.0.2");
+    expect(snapshot(dir)).toEqual(before);
+
+    const sarif = JSON.parse(readFileSync(join(dir, "../out.sarif"), "utf8"));
+    expect(validateSarif(sarif)).toEqual([]);
+    const ruleIds = sarif.runs.flatMap((item: { results: { ruleId?: string }[] }) => item.results.map((r) => r.ruleId));
+    expect(ruleIds).toEqual(expect.arrayContaining(["lint/suspicious/noDoubleEquals", "TS2375", "no-circular"]));
+    const junit = parseJUnit(readFileSync(join(dir, "../out.xml"), "utf8"), { root: dir, tool: "tollgate" });
+    expect(junit.tests).toBe(9);
+    expect(junit.failed).toBe(6);
+    expect(readFileSync(summary, "utf8")).toContain("| lint |");
+    const evidence = JSON.parse(readFileSync(join(dir, ".tollgate/evidence.json"), "utf8"));
+    expect(evidence.treeHash).toBe(sh(dir, "git", "rev-parse", "HEAD^{tree}").trim());
+    expect(evidence.gates.map((gate: { id: string }) => gate.id)).toHaveLength(9);
+  });
+
+  test("ci again: unchanged gates come from the cache with the same verdicts; an edit or --no-cache runs them", () => {
+    const dir = fixture("ts-pkg");
+    const fakes = fakeTools([]);
+    const first = gates(["ci"], dir, { fakes });
+    const second = gates(["ci"], dir, { fakes });
+    expect(verdicts(second)).toEqual(verdicts(first));
+    const ran = second.report.gates.filter((gate) => gate.verdict !== "missing");
+    expect(ran.every((gate) => gate.cached)).toBe(true);
+    expect(gates(["ci", "--no-cache"], dir, { fakes }).report.gates.some((gate) => gate.cached)).toBe(false);
+    writeFileSync(join(dir, "src/even.ts"), readFileSync(join(dir, "src/even.ts"), "utf8").replace("n == 0", "n === 0"));
+    const edited = gates(["ci"], dir, { fakes });
+    expect(edited.gate("lint").verdict).toBe("pass");
+    expect(edited.gate("lint").cached).toBe(false);
+  });
+
+  test("check fixes and formats, then gates; deps is advisory there", () => {
+    const dir = fixture("ts-pkg");
+    const run = gates(["check"], dir, { fakes: fakeTools([]) });
+    expect(run.code).toBe(1);
+    expect(verdicts(run)).toMatchObject({ fix: "pass", format: "pass", typecheck: "fail", test: "fail", deps: "warn" });
+    expect(run.gate("deps").blocking).toBe(false);
+    // biome's formatter rewrote the file ci reported as unformatted.
+    expect(gates(["gate", "format"], dir, { fakes: fakeTools([]) }).code).toBe(0);
+  });
+
+  test("pre-commit fixes staged files; a fixed file is re-staged only when it had no unstaged changes", () => {
+    const dir = fixture("ts-pkg", { git: true });
+    const messy = "export const a   =  1;\n";
+    writeFileSync(join(dir, "src/whole.ts"), messy);
+    writeFileSync(join(dir, "src/partly.ts"), messy);
+    sh(dir, "git", "add", "src/whole.ts", "src/partly.ts");
+    writeFileSync(join(dir, "src/partly.ts"), `${messy}export const b   =  2;\n`);
+    const run = gates(["pre-commit"], dir, { fakes: fakeTools([]) });
+    expect(verdicts(run)).toEqual({ fix: "pass", format: "pass", lint: "pass" });
+    expect(run.code).toBe(0);
+    expect(sh(dir, "git", "show", ":src/whole.ts")).toBe("export const a = 1;\n");
+    expect(sh(dir, "git", "show", ":src/partly.ts")).toBe(messy);
+    expect(run.report.notes).toEqual([
+      expect.stringContaining("src/partly.ts: fixed by the fixers but not re-staged"),
+      "re-staged after fixing: src/whole.ts",
+    ]);
+  });
+
+  test("nightly adds mutation testing (stryker, real) and the audit, whose failure to reach a registry is an error", () => {
+    const dir = fixture("ts-pkg");
+    const run = gates(["nightly"], dir, { fakes: fakeTools([]) });
+    expect(run.code).toBe(1);
+    expect(run.gate("mutation").verdict).toBe("pass");
+    expect(run.gate("mutation").measurement).toMatchObject({ value: 64.7, threshold: 60 });
+    expect(run.gate("mutation").summary).toContain("11 killed, 6 survivors");
+    expect(run.gate("audit").verdict).toBe("error");
+  }, 120_000);
+
+  test("post-edit fixes and formats only what changed, and exits 0 whatever it found", () => {
+    const dir = fixture("ts-pkg", { git: true });
+    const committed = readFileSync(join(dir, "src/index.ts"), "utf8");
+    writeFileSync(join(dir, "src/new.ts"), "export const x   =  1 == 1;\n");
+    const run = gates(["post-edit"], dir, { fakes: fakeTools([]) });
+    expect(run.code).toBe(0);
+    expect(readFileSync(join(dir, "src/new.ts"), "utf8")).toBe("export const x = 1 == 1;\n");
+    // The committed, unformatted file is not this edit's business.
+    expect(readFileSync(join(dir, "src/index.ts"), "utf8")).toBe(committed);
+  });
+});
+
+describe("python-pkg: Debian's pytest and coverage.py in a venv, basedpyright, and replayed ruff, lizard and deptry", () => {
+  test("ci: verdicts, the numbers of EXPECTED.md, CRAP of the uncovered complex function, and the command lines", () => {
+    const dir = fixture("python-pkg", { venv: true });
+    const fakes = fakeTools(["ruff", "lizard", "deptry"], {
+      lizard: [{ pattern: "--csv*", body: prints(PYTHON_LIZARD) }],
+    });
+    const run = gates(["ci"], dir, { fakes });
+    expect(run.code).toBe(1);
+    expect(verdicts(run)).toEqual({
+      format: "fail",
+      lint: "fail",
+      typecheck: "fail",
+      test: "fail",
+      coverage: "fail",
+      complexity: "fail",
+      crap: "fail",
+      deps: "fail",
+      arch: "skip",
+    });
+    expect(run.gate("test").summary).toBe("4 passed, 1 failed");
+    expect(run.gate("coverage").summary).toBe("31.1% lines (>= 80), 6.3% branches (>= 70)");
+    expect(run.gate("typecheck").findings).toEqual([
+      expect.objectContaining({ file: "src/pypkg/calc.py", line: 20, rule: "reportReturnType" }),
+    ]);
+    expect(run.gate("complexity").measurement).toMatchObject({ value: 16, threshold: 15 });
+    expect(run.gate("crap").measurement).toMatchObject({ value: 248.7, threshold: 30 });
+    expect(run.gate("crap").findings[0]?.message).toContain("describe: CRAP 248.7 (CCN 16, line coverage 3.1%)");
+    expect(run.gate("lint").findings.length).toBeGreaterThan(0);
+    // The venv's python runs Debian's pytest (7.2.1) whatever pytest is first on PATH.
+    expect(run.gate("test").toolVersion).toBe("7.2.1");
+    const calls = fakes.calls();
+    // The project's folders, never ".": the tools must not walk into .tollgate/ or .venv/.
+    expect(calls).toContain("ruff check --output-format=json --no-fix --no-cache src tests");
+    expect(calls).toContain("ruff format --check --no-cache src tests");
+    expect(calls.find((call) => call.startsWith("lizard --csv"))).toEndWith(" src");
+    expect(calls.find((call) => call.startsWith("deptry ."))).toMatch(/^deptry \. --json-output \/.+\/deptry\.json$/);
+  });
+
+  test("without the tools, the gates are missing with the command that installs them: ci fails, check warns", () => {
+    const dir = fixture("python-pkg", { venv: true });
+    const run = gates(["ci", "--only=lint,deps"], dir, { fakes: fakeTools([]) });
+    expect(run.code).toBe(1);
+    expect(run.gate("lint")).toMatchObject({ verdict: "missing", install: ".venv/bin/pip install ruff" });
+    const check = gates(["check", "--only=lint"], dir, { fakes: fakeTools([]) });
+    expect(check.gate("lint").verdict).toBe("missing");
+    expect(check.code).toBe(0);
+  });
+});
+
+describe("polyglot: both toolchains in one run and one report", () => {
+  test("ci names each gate's toolchain; the Python type error and the failing node test are found", () => {
+    const dir = fixture("polyglot", { venv: true });
+    const run = gates(["ci", "--only=typecheck,test,coverage"], dir, { fakes: fakeTools([]) });
+    expect(run.code).toBe(1);
+    expect(verdicts(run)).toEqual({
+      "typecheck (python)": "fail",
+      "test (python)": "pass",
+      "coverage (python)": "pass",
+      "typecheck (js)": "pass",
+      "test (js)": "fail",
+      "coverage (js)": "pass",
+    });
+    expect(run.gate("test (js)").summary).toBe("2 passed, 1 failed");
+  });
+});
+
+describe("ts-clean: every gate passes", () => {
+  test("ci passes with exit 0; a missing advisory tool warns in check without failing it", () => {
+    const dir = fixture("ts-clean");
+    const fakes = fakeTools(["lizard"], { lizard: [{ pattern: "--csv*", body: prints(CLEAN_LIZARD) }] });
+    const run = gates(["ci"], dir, { fakes });
+    expect(run.report.gates.filter((gate) => gate.verdict !== "pass")).toEqual([]);
+    expect(run.code).toBe(0);
+    expect(run.gate("crap").measurement).toMatchObject({ value: 2 });
+    expect(gates(["ci"], dir, { fakes: fakeTools([]) }).code).toBe(1);
+    const check = gates(["check"], dir, { fakes: fakeTools([]) });
+    expect(check.gate("crap").verdict).toBe("missing");
+    expect(check.code).toBe(0);
+  });
+});
