@@ -19,7 +19,7 @@ export type GatesConfig = Filled<ConfigFile>;
 const BASELINE = PRESETS.baseline.values;
 
 /** The lowest layer. Thresholds are the baseline preset's, though a preset layer always sets them. */
-const DEFAULTS: GatesConfig = {
+export const DEFAULTS: GatesConfig = {
   preset: "baseline",
   sandbox: false,
   skip: [],
@@ -186,15 +186,19 @@ export function closest(word: string, candidates: readonly string[]): string | u
   return best;
 }
 
+/** Levenshtein distance where swapping two neighbours ("lnit" for "lint") is one edit, not two. */
 function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  const rows = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  const at = (i: number, j: number) => (rows[i] as number[])[j] as number;
   for (let i = 1; i <= a.length; i++) {
-    const current = [i];
     for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, substitution));
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, at(i - 2, j - 2) + 1);
+      (rows[i] as number[])[j] = best;
     }
-    previous = current;
   }
-  return previous[b.length] as number;
+  return at(a.length, b.length);
 }

@@ -3,8 +3,8 @@
  * (fix, format, lint), tsc, the project's test runner with lcov coverage,
  * stryker, knip, dependency-cruiser and the package manager's audit.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { ensurePrivateDir, writeFileAtomic } from "../core/index.ts";
 import { projectFiles } from "./config-sources.ts";
 import type { CoverageReport } from "./coverage.ts";
 import type { JsProject } from "./detect.ts";
@@ -347,6 +347,14 @@ const deps: GateDefinition = {
   },
 };
 
+/** Runtime modules dependency-cruiser does not know as built-ins (Bun's, and node's newer ones). */
+const RUNTIME_MODULES = [
+  "bun",
+  ...["ffi", "jsc", "sqlite", "test"].map((name) => `bun:${name}`),
+  "node:sqlite",
+  "node:test",
+];
+
 /** The rules tollgate runs dependency-cruiser with when the project has no config of its own. */
 const BUNDLED_DEPCRUISE = `module.exports = {
   forbidden: [
@@ -356,7 +364,7 @@ const BUNDLED_DEPCRUISE = `module.exports = {
   options: {
     doNotFollow: { path: "node_modules" },
     tsPreCompilationDeps: false,
-    builtInModules: { add: ["bun", "bun:sqlite", "bun:test", "node:sqlite", "node:test"] },
+    builtInModules: { add: ${JSON.stringify(RUNTIME_MODULES)} },
     enhancedResolveOptions: {
       exportsFields: ["exports"],
       conditionNames: ["import", "require", "node", "default", "types"],
@@ -370,9 +378,9 @@ function depcruiseConfig(ctx: ProjectContext): string {
   const status = toolConfigStatus("dependency-cruiser", projectFiles(ctx.dir));
   if (status.found[0]) return status.found[0].file;
   const dir = ctx.outDir("depcruise-config");
-  mkdirSync(dir, { recursive: true });
+  ensurePrivateDir(dir);
   const path = join(dir, "dependency-cruiser.cjs");
-  writeFileSync(path, BUNDLED_DEPCRUISE);
+  writeFileAtomic(path, BUNDLED_DEPCRUISE);
   return path;
 }
 

@@ -41,6 +41,8 @@ export interface RunInput {
   /** Runs a step; the sandbox executor or a test's fake in place of the direct runner. */
   execute?: StepExecutor;
   now?: () => Date;
+  /** Steps run at once; the machine's parallelism by default. */
+  concurrency?: number;
   /** Called when the fixers are done, before the other gates run (pre-commit re-stages here). */
   afterFixers?: () => Promise<void>;
 }
@@ -186,7 +188,7 @@ interface StepRunner {
 
 function stepRunner(input: RunInput, hasher: () => Promise<InputHasher>, cache: StepCache): StepRunner {
   const execute = input.execute ?? runStep;
-  const limit = limiter(Math.max(1, availableParallelism()));
+  const limit = limiter(Math.max(1, input.concurrency ?? availableParallelism()));
   const started = new Map<string, Promise<StepOutput | undefined>>();
   const configKey = { ...input.config, skip: [], only: [] };
   const digests = new Map<string, Promise<string>>();

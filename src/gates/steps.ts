@@ -4,9 +4,9 @@
  * feeds the test, coverage and CRAP gates. Steps are what runs and what the
  * cache stores; gates are verdicts read from them.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { childEnv, runProcess, stripAnsi } from "../core/index.ts";
+import { childEnv, ensurePrivateDir, runProcess, stripAnsi } from "../core/index.ts";
 
 export interface StepCommand {
   argv: string[];
@@ -70,7 +70,7 @@ export async function runStep(spec: StepSpec): Promise<StepOutput> {
   const started = Date.now();
   for (const report of spec.reports) {
     rmSync(report, { force: true, recursive: true });
-    mkdirSync(reportDir(report), { recursive: true });
+    ensurePrivateDir(reportDir(report));
   }
   const commands: CommandOutput[] = [];
   for (const command of spec.commands) {

@@ -17,6 +17,7 @@ import {
 } from "../core/index.ts";
 import { createApproval } from "./approval.ts";
 import { parseApprovalDuration } from "./duration.ts";
+import { EVIDENCE_TYP, verifyEvidence } from "./evidence.ts";
 import { receiptStatement, signDsse } from "./intoto.ts";
 import { decodeUnverified, RECEIPT_TYP } from "./jws.ts";
 import {
@@ -28,6 +29,7 @@ import {
   loadSigningKey,
   loadVerificationKeys,
   readKeyRecord,
+  type TrustedKeys,
 } from "./keys.ts";
 import { REASONS, VerificationError } from "./reasons.ts";
 import { verifyReceipt } from "./receipt.ts";
@@ -152,6 +154,7 @@ const verifyCommand = (documents: DocumentHashes) =>
       contract: { type: "string", description: "Contract file the receipt must be for" },
       policy: { type: "string", description: "Policy file the receipt must name" },
       "policy-sha256": { type: "string", description: "Or the policy's canonical SHA-256 (hex)" },
+      tree: { type: "string", description: "Gate evidence only: the git tree hash it must be for" },
       ...jsonArg,
     },
     async run({ args }) {
@@ -168,6 +171,9 @@ const verifyCommand = (documents: DocumentHashes) =>
       }
       const jws = readText(args.receipt, "receipt");
       const trusted = await loadVerificationKeys(keyArg);
+      if (decodeUnverified(jws)?.header.typ === EVIDENCE_TYP) return verifyEvidenceFile(jws, trusted, args);
+      if (args.tree !== undefined)
+        throw new UserError("BAD_ARGUMENTS", "--tree applies to gate evidence, not receipts");
       const expect = {
         contractSha256: args.contract === undefined ? undefined : documents.contractSha256(args.contract),
         policySha256: args.policy === undefined ? policyHash : documents.policySha256(args.policy),
@@ -182,14 +188,43 @@ const verifyCommand = (documents: DocumentHashes) =>
         }
         return ExitCode.ok;
       } catch (error) {
-        if (!(error instanceof VerificationError)) throw error;
-        if (args.json)
-          printJson({ valid: false, reason: error.code, summary: REASONS[error.code], message: error.message });
-        else writeStderr(`INVALID: ${error.message}\n`);
-        return ExitCode.checkFailed;
+        return invalid(error, args.json === true);
       }
     },
   });
+
+/** `receipt verify` given gate evidence (.tollgate/evidence.jws): the signature, the document, the tree. */
+async function verifyEvidenceFile(
+  jws: string,
+  trusted: TrustedKeys,
+  args: { contract?: string; policy?: string; "policy-sha256"?: string; tree?: string; json?: boolean },
+): Promise<number> {
+  if (args.contract !== undefined || args.policy !== undefined || args["policy-sha256"] !== undefined) {
+    throw new UserError("BAD_ARGUMENTS", "gate evidence binds no contract or policy; check its tree with --tree HASH");
+  }
+  try {
+    const { evidence, kid } = await verifyEvidence(jws, trusted, { treeHash: args.tree });
+    if (args.json) printJson({ valid: true, kid, evidence });
+    else {
+      const counts = `${evidence.gates.filter((gate) => gate.verdict === "pass").length}/${evidence.gates.length} gates passed`;
+      const tree = evidence.treeHash ? ` on tree ${evidence.treeHash}` : "";
+      writeStderr(
+        `VALID: tollgate ${evidence.stage} evidence: ${evidence.verdict} (${counts})${tree}, signed by ${kid}\n`,
+      );
+    }
+    return ExitCode.ok;
+  } catch (error) {
+    return invalid(error, args.json === true);
+  }
+}
+
+/** A failed verification: its reason on stderr (or as JSON), exit 1. Anything else is not a verdict and propagates. */
+function invalid(error: unknown, json: boolean): number {
+  if (!(error instanceof VerificationError)) throw error;
+  if (json) printJson({ valid: false, reason: error.code, summary: REASONS[error.code], message: error.message });
+  else writeStderr(`INVALID: ${error.message}\n`);
+  return ExitCode.checkFailed;
+}
 
 function readUnverifiedReceipt(path: string): { header: Record<string, unknown>; payload: Record<string, unknown> } {
   const decoded = decodeUnverified(readText(path, "receipt"));

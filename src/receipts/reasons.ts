@@ -14,6 +14,7 @@ export const REASONS = {
   RECEIPT_INCONSISTENT: "the receipt and its tollgate extension disagree",
   CONTRACT_HASH_MISMATCH: "the contract hash differs from the expected one",
   POLICY_HASH_MISMATCH: "the policy hash differs from the expected one",
+  TREE_HASH_MISMATCH: "the gate evidence is for another tree than the expected one",
   APPROVAL_MISSING: "not enough approvals for the approval mode",
   APPROVAL_DUPLICATE: "the same approval is presented twice",
   APPROVER_UNTRUSTED: "the approval is not signed by a trusted approver",

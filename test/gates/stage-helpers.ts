@@ -53,6 +53,12 @@ export interface GatesRun {
   gate(id: string): GateResult;
 }
 
+/** tollgate run in `cwd` with the fixture tools on PATH, its output as text (for the runs that print no report). */
+export function runGatesRaw(args: string[], cwd: string, fakes: FakeTools = fakeTools([])) {
+  const path = [fakes.bin, NODE_BIN, process.env.PATH ?? "/usr/bin:/bin"].join(":");
+  return runTollgate(args, { cwd, compiled: true, env: { PATH: path } });
+}
+
 export function gates(
   args: string[],
   cwd: string,

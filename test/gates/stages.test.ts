@@ -7,11 +7,11 @@ import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseJUnit } from "../../src/gates/parse-junit.ts";
-import { sourceFiles } from "../helpers.ts";
+import { runTollgate, sourceFiles, tempDir } from "../helpers.ts";
 import { fakeTools, prints } from "./fake-tools.ts";
-import { fixture, gates, sh, validateSarif, verdicts } from "./stage-helpers.ts";
+import { fixture, gates, runGatesRaw, sh, validateSarif, verdicts } from "./stage-helpers.ts";
 
-// Each test runs real tools through the binary a few times (bunfig's [test] timeout is not applied by bun 1.4.5).
+// Each test runs real tools through the binary a few times.
 setDefaultTimeout(120_000);
 
 const LIZARD_HEADER = "NLOC,CCN,token,PARAM,length,location,file,function,long_name,start,end";
@@ -98,7 +98,10 @@ describe("ts-pkg: tsc, biome, bun test, knip and dependency-cruiser find the del
     const ran = second.report.gates.filter((gate) => gate.verdict !== "missing");
     expect(ran.every((gate) => gate.cached)).toBe(true);
     expect(gates(["ci", "--no-cache"], dir, { fakes }).report.gates.some((gate) => gate.cached)).toBe(false);
-    writeFileSync(join(dir, "src/even.ts"), readFileSync(join(dir, "src/even.ts"), "utf8").replace("n == 0", "n === 0"));
+    writeFileSync(
+      join(dir, "src/even.ts"),
+      readFileSync(join(dir, "src/even.ts"), "utf8").replace("n == 0", "n === 0"),
+    );
     const edited = gates(["ci"], dir, { fakes });
     expect(edited.gate("lint").verdict).toBe("pass");
     expect(edited.gate("lint").cached).toBe(false);
@@ -232,5 +235,108 @@ describe("ts-clean: every gate passes", () => {
     const check = gates(["check"], dir, { fakes: fakeTools([]) });
     expect(check.gate("crap").verdict).toBe("missing");
     expect(check.code).toBe(0);
+  });
+});
+
+describe("--changed: file-level gates see only what changed since the base", () => {
+  test("a changed file is linted, an unchanged one is not; typecheck still checks the whole project", () => {
+    const dir = fixture("ts-clean", { git: true });
+    sh(dir, "git", "checkout", "-q", "-b", "feature");
+    writeFileSync(join(dir, "src/extra.ts"), "export const same = (a: number) => a == 1;\n");
+    const run = gates(["ci", "--changed=main", "--only=lint,typecheck"], dir, { fakes: fakeTools([]) });
+    expect(run.report.changedSince).toMatchObject({ ref: "main", files: 1 });
+    expect(run.gate("lint").findings).toEqual([expect.objectContaining({ file: "src/extra.ts" })]);
+    expect(run.gate("lint").command).toContain("src/extra.ts");
+    expect(run.gate("lint").command).not.toContain("src/slug.ts");
+    expect(run.gate("typecheck").verdict).toBe("pass");
+  });
+
+  test("nothing changed: file-level gates are skipped, saying so", () => {
+    const dir = fixture("ts-clean", { git: true });
+    const run = gates(["ci", "--changed=main", "--only=lint"], dir, { fakes: fakeTools([]) });
+    expect(run.gate("lint")).toMatchObject({ verdict: "skip", summary: "no JavaScript or TypeScript files in scope" });
+  });
+
+  test("a shallow clone without the base's history: exit 4 and what to do, not a silent pass over no files", () => {
+    const origin = fixture("ts-clean", { git: true });
+    sh(origin, "git", "checkout", "-q", "-b", "feature");
+    writeFileSync(join(origin, "src/extra.ts"), "export const x = 1;\n");
+    sh(origin, "git", "add", "-A");
+    sh(origin, "git", "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "feature");
+    const clone = join(origin, "..", "clone");
+    sh(origin, "git", "clone", "-q", "--depth", "1", "--branch", "feature", `file://${origin}`, clone);
+    sh(clone, "git", "fetch", "-q", "--depth", "1", "origin", "main:main");
+    const run = runGatesRaw(["ci", "--changed=main"], clone);
+    expect(run.code).toBe(4);
+    expect(run.stderr).toContain("no merge base between main and HEAD");
+    expect(run.stderr).toContain("shallow clone");
+    expect(run.stderr).toContain("fetch-depth: 0");
+  });
+
+  test("--changed outside a git repository is a usage error", () => {
+    const run = runGatesRaw(["ci", "--changed"], fixture("ts-clean"));
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("--changed needs a git repository");
+  });
+});
+
+describe("bad input: a clear message and the documented exit code, nothing run", () => {
+  test("a typo in tollgate.toml names the key and suggests the right one (exit 2)", () => {
+    const dir = fixture("ts-clean");
+    writeFileSync(join(dir, "tollgate.toml"), "[coverage]\nline_mni = 90\n");
+    const run = runGatesRaw(["ci"], dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("tollgate.toml: coverage.line_mni: unknown key (did you mean coverage.line_min?)");
+  });
+
+  test("an unknown preset (exit 2)", () => {
+    const run = runGatesRaw(["ci", "--preset", "strictest"], fixture("ts-clean"));
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("flag --preset: preset: expected one of baseline, strict, legacy");
+  });
+
+  test("an unknown gate (exit 2)", () => {
+    const run = runGatesRaw(["gate", "lnit"], fixture("ts-clean"));
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('unknown gate "lnit" (did you mean lint?)');
+  });
+
+  test("sandbox = true is refused until gates run through the sandbox: exit 4, no tool started", () => {
+    const dir = fixture("ts-clean");
+    writeFileSync(join(dir, "tollgate.toml"), "sandbox = true\n");
+    const run = runGatesRaw(["ci"], dir);
+    expect(run.code).toBe(4);
+    expect(run.stderr).toContain("not available yet; nothing was run");
+  });
+
+  test("a folder with no project and no custom gate (exit 2)", () => {
+    const run = runGatesRaw(["ci"], tempDir("empty-"));
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("nothing to check");
+  });
+});
+
+describe("signed evidence: which gates passed on which tree, verifiable offline", () => {
+  test("ci --key signs .tollgate/evidence.jws; receipt verify checks it and its tree; a tampered copy fails", () => {
+    const dir = fixture("ts-clean", { git: true });
+    const home = join(dir, "..", "home");
+    const key = JSON.parse(runTollgate(["keys", "generate", "--json"], { env: { HOME: home } }).stdout);
+    const fakes = fakeTools(["lizard"], { lizard: [{ pattern: "--csv*", body: prints(CLEAN_LIZARD) }] });
+    expect(gates(["ci", "--key", key.kid], dir, { fakes }).code).toBe(0);
+    const jws = join(dir, ".tollgate/evidence.jws");
+    const tree = sh(dir, "git", "rev-parse", "HEAD^{tree}").trim();
+    const verify = (file: string, ...extra: string[]) =>
+      runTollgate(["receipt", "verify", file, "--key", key.kid, ...extra], { env: { HOME: home } });
+    const valid = verify(jws, "--tree", tree);
+    expect(valid.code).toBe(0);
+    expect(valid.stderr).toContain(`VALID: tollgate ci evidence: pass (9/9 gates passed) on tree ${tree}`);
+    const other = verify(jws, "--tree", "0".repeat(40));
+    expect(other.code).toBe(1);
+    expect(other.stderr).toContain("TREE_HASH_MISMATCH");
+    const [header, payload, signature] = readFileSync(jws, "utf8").trim().split(".") as [string, string, string];
+    const claimed = Buffer.from(payload, "base64url").toString().replace('"verdict": "pass"', '"verdict": "fail"');
+    const tampered = join(dir, "..", "tampered.jws");
+    writeFileSync(tampered, `${header}.${Buffer.from(claimed).toString("base64url")}.${signature}`);
+    expect(verify(tampered).stderr).toContain("SIGNATURE_INVALID");
   });
 });
