@@ -86,7 +86,14 @@ export function step(
   ctx: GateContext,
   fields: Pick<StepSpec, "key" | "tool" | "toolVersion" | "commands"> & Partial<StepSpec>,
 ): StepSpec {
-  return { cwd: ctx.dir, reports: [], timeoutMs: ctx.timeoutMs, modifies: false, ...fields };
+  return {
+    cwd: ctx.dir,
+    workDir: ctx.outDir(fields.key),
+    reports: [],
+    timeoutMs: ctx.timeoutMs,
+    modifies: false,
+    ...fields,
+  };
 }
 
 /** The file a step's tool writes its report to. */
@@ -133,6 +140,8 @@ export const noFiles = (what: string): GatePlan => ({ kind: "skip", reason: `no 
 /** The tool did not finish: the verdict is error, whatever it printed. */
 export function assertFinished(output: StepOutput): void {
   for (const command of output.commands) {
+    if (command.sandboxError)
+      throw new ParseError(output.tool, `the sandbox could not run it: ${command.sandboxError}`);
     if (command.timedOut) throw new ParseError(output.tool, `timed out (\`${command.argv.join(" ")}\`)`);
     if (command.exitCode === null) throw new ParseError(output.tool, `was killed by a signal`);
   }

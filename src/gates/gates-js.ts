@@ -377,7 +377,7 @@ const BUNDLED_DEPCRUISE = `module.exports = {
 function depcruiseConfig(ctx: ProjectContext): string {
   const status = toolConfigStatus("dependency-cruiser", projectFiles(ctx.dir));
   if (status.found[0]) return status.found[0].file;
-  const dir = ctx.outDir("depcruise-config");
+  const dir = ctx.outDir("depcruise");
   ensurePrivateDir(dir);
   const path = join(dir, "dependency-cruiser.cjs");
   writeFileAtomic(path, BUNDLED_DEPCRUISE);

@@ -10,7 +10,7 @@ import { childEnv, EnvironmentError, runProcess, UserError } from "../core/index
 
 const GIT_TIMEOUT_MS = 60_000;
 
-export interface GitResult {
+interface GitResult {
   exitCode: number | null;
   stdout: string;
   stderr: string;

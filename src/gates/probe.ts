@@ -26,7 +26,7 @@ export interface ToolProbe {
 }
 
 /** A version probe is a quick start-up; a tool that needs longer than this is reported, not waited for. */
-export const PROBE_TIMEOUT_MS = 10_000;
+const PROBE_TIMEOUT_MS = 10_000;
 const PROBE_CONCURRENCY = 4;
 
 export function realRunner(path: string = process.env.PATH ?? ""): ProbeRunner {

@@ -26,6 +26,7 @@ import { type ProbeRunner, probeTools, realRunner } from "./probe.ts";
 import { cachedVersionRunner } from "./probe-cache.ts";
 import type { Stage, StageReport } from "./result.ts";
 import { runStage } from "./runner.ts";
+import { runSandboxedStep } from "./sandboxed-steps.ts";
 import { STAGE_SPECS, type StageSpec, singleGateSpec } from "./stages.ts";
 import type { StepExecutor } from "./steps.ts";
 
@@ -86,12 +87,6 @@ export async function runGates(request: GatesRequest): Promise<GatesRun> {
   const { root } = request;
   const started = Date.now();
   const { config } = loadConfig(projectFiles(root), request.flags);
-  if (config.sandbox) {
-    throw new EnvironmentError(
-      "GATES_SANDBOX_UNAVAILABLE",
-      "sandbox = true: running gate tools through the sandbox executor is not available yet; nothing was run (set sandbox = false, or leave it out, to run the tools directly)",
-    );
-  }
   const detection = detectProject(root);
   const custom = config.gates.custom;
   const spec = stageSpec(
@@ -143,7 +138,7 @@ export async function runGates(request: GatesRequest): Promise<GatesRun> {
     ...(files === undefined ? {} : { files }),
     ...(inGit ? { listFiles: async () => underRoot(await listFiles(git), top, root) } : {}),
     useCache: request.useCache,
-    ...(request.execute ? { execute: request.execute } : {}),
+    ...(request.execute || config.sandbox ? { execute: request.execute ?? runSandboxedStep } : {}),
     ...(restage ? { afterFixers: restage } : {}),
   });
   if (inGit) report.treeHash = await workingTreeHash(git);

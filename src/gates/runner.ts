@@ -69,7 +69,7 @@ const definitionsFor = (project: Project): readonly GateDefinition[] => [
  * folder, not the project, so that no tool finds tollgate's files among the
  * project's own (a formatter checking them, knip calling them unused).
  */
-export function workDir(root: string, env: Record<string, string | undefined> = process.env): string {
+function workDir(root: string, env: Record<string, string | undefined> = process.env): string {
   return join(userCacheDir(env), "gates", sha256Hex(root).slice(0, 16));
 }
 
@@ -318,7 +318,7 @@ async function runTask(task: Task, steps: StepRunner): Promise<GateResult> {
 }
 
 /** Whether a gate result fails the stage. */
-export function failsStage(result: GateResult, spec: StageSpec): boolean {
+function failsStage(result: GateResult, spec: StageSpec): boolean {
   if (spec.alwaysPasses || !result.blocking) return false;
   if (result.verdict === "missing") return spec.missingFails;
   return result.verdict === "fail" || result.verdict === "error";

@@ -18,9 +18,9 @@ import {
   writeFileAtomic,
 } from "../core/index.ts";
 
-export type SetupPart = "hook" | "claude" | "agents" | "ci" | "gitignore";
-export type SetupState = "created" | "updated" | "unchanged" | "chained" | "skipped" | "conflict";
-export type CheckState = "ok" | "missing" | "stale" | "skipped" | "conflict";
+type SetupPart = "hook" | "claude" | "agents" | "ci" | "gitignore";
+type SetupState = "created" | "updated" | "unchanged" | "chained" | "skipped" | "conflict";
+type CheckState = "ok" | "missing" | "stale" | "skipped" | "conflict";
 
 export interface SetupItem {
   item: SetupPart;
@@ -128,7 +128,7 @@ This project checks every change with [tollgate](${REPOSITORY_URL}).
 ${AGENTS_END}`;
 }
 
-export function githubWorkflow(): string {
+function githubWorkflow(): string {
   return `# Written by \`tollgate setup --ci=github\`; setup never rewrites it, so it is yours to edit.
 name: tollgate
 on:

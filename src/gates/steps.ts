@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { childEnv, ensurePrivateDir, runProcess, stripAnsi } from "../core/index.ts";
 
-export interface StepCommand {
+interface StepCommand {
   argv: string[];
   /** Run even when the previous command failed (`coverage xml` after failing tests). */
   always?: boolean;
@@ -21,6 +21,8 @@ export interface StepSpec {
   tool: string;
   toolVersion: string;
   cwd: string;
+  /** The step's private folder (absolute): its reports, coverage data, a sandboxed tool's HOME. */
+  workDir: string;
   commands: StepCommand[];
   /** Files the step writes that gates read (absolute); removed before the run. */
   reports: string[];
@@ -39,6 +41,8 @@ export interface CommandOutput {
   timedOut: boolean;
   stdout: string;
   stderr: string;
+  /** The sandbox could not run the command (hardened mode unavailable, a path it refused). */
+  sandboxError?: string;
 }
 
 export interface StepOutput {
@@ -55,7 +59,7 @@ export interface StepOutput {
 const MAX_REPORT_BYTES = 64 * 1024 * 1024;
 
 /** Variables every tool gets beyond the base allowlist: no colour codes, no bytecode or caches in the project. */
-const TOOL_ENV = {
+export const TOOL_ENV = {
   NO_COLOR: "1",
   FORCE_COLOR: "0",
   CI: "true",
@@ -65,13 +69,22 @@ const TOOL_ENV = {
 
 export type StepExecutor = (spec: StepSpec) => Promise<StepOutput>;
 
+/** Clears what a previous run of the step left, so a report the tool does not write now is not read from then. */
+export function prepareReports(spec: StepSpec): void {
+  for (const report of spec.reports) rmSync(report, { force: true, recursive: true });
+  ensurePrivateDir(spec.workDir);
+  for (const report of spec.reports) ensurePrivateDir(reportDir(report));
+}
+
+export function readReports(spec: StepSpec): Record<string, string | null> {
+  const trees = (spec.reportTrees ?? []).flatMap((tree) => filesUnder(tree.dir, tree.suffix));
+  return Object.fromEntries([...spec.reports, ...trees].map((path) => [path, readReport(path)]));
+}
+
 /** Runs a step's commands in order, each with the step's timeout left, then reads its report files. */
 export async function runStep(spec: StepSpec): Promise<StepOutput> {
   const started = Date.now();
-  for (const report of spec.reports) {
-    rmSync(report, { force: true, recursive: true });
-    ensurePrivateDir(reportDir(report));
-  }
+  prepareReports(spec);
   const commands: CommandOutput[] = [];
   for (const command of spec.commands) {
     const previous = commands.at(-1);
@@ -96,14 +109,7 @@ export async function runStep(spec: StepSpec): Promise<StepOutput> {
     tool: spec.tool,
     toolVersion: spec.toolVersion,
     commands,
-    reports: {
-      ...Object.fromEntries(spec.reports.map((path) => [path, readReport(path)])),
-      ...Object.fromEntries(
-        (spec.reportTrees ?? [])
-          .flatMap((tree) => filesUnder(tree.dir, tree.suffix))
-          .map((path) => [path, readReport(path)]),
-      ),
-    },
+    reports: readReports(spec),
     durationMs: Date.now() - started,
     cached: false,
   };

@@ -6,6 +6,7 @@ import { describe, expect, test } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DEFAULTS, type GatesConfig } from "../../src/gates/config.ts";
+import { scriptArgs } from "../../src/gates/gates-js.ts";
 import { detectProject, type ToolProbe } from "../../src/gates/index.ts";
 import { probeTools } from "../../src/gates/probe.ts";
 import { type RunInput, runStage } from "../../src/gates/runner.ts";
@@ -174,5 +175,20 @@ describe("the runner", () => {
     expect(report.gates[0]?.verdict).toBe("skip");
     expect(report.gates[0]?.summary).toContain("no current measurement");
     expect(fake.ran).not.toContain("lizard");
+  });
+});
+
+describe("the test command follows the project's test script", () => {
+  test.each([
+    ["bun test ./tests/x.check.ts", "bun", ["./tests/x.check.ts"]],
+    ["bun test", "bun", []],
+    ["vitest run --dir src", "vitest", ["--dir", "src"]],
+    ["jest --runInBand", "jest", ["--runInBand"]],
+    ["node --test web/double.test.js", "node", ["--test", "web/double.test.js"]],
+    ["npm run build && bun test", "bun", []],
+    ["bun test $(ls tests)", "bun", []],
+    ["vitest", "jest", []],
+  ])("%p for %p -> %p", (script, runner, args) => {
+    expect(scriptArgs(script, runner)).toEqual(args);
   });
 });

@@ -4,7 +4,7 @@
  * replaying fakes for the Python tools PyPI would have provided.
  */
 import { describe, expect, setDefaultTimeout, test } from "bun:test";
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseJUnit } from "../../src/gates/parse-junit.ts";
 import { runTollgate, sourceFiles, tempDir } from "../helpers.ts";
@@ -301,14 +301,6 @@ describe("bad input: a clear message and the documented exit code, nothing run",
     expect(run.stderr).toContain('unknown gate "lnit" (did you mean lint?)');
   });
 
-  test("sandbox = true is refused until gates run through the sandbox: exit 4, no tool started", () => {
-    const dir = fixture("ts-clean");
-    writeFileSync(join(dir, "tollgate.toml"), "sandbox = true\n");
-    const run = runGatesRaw(["ci"], dir);
-    expect(run.code).toBe(4);
-    expect(run.stderr).toContain("not available yet; nothing was run");
-  });
-
   test("a folder with no project and no custom gate (exit 2)", () => {
     const run = runGatesRaw(["ci"], tempDir("empty-"));
     expect(run.code).toBe(2);
@@ -338,5 +330,35 @@ describe("signed evidence: which gates passed on which tree, verifiable offline"
     const tampered = join(dir, "..", "tampered.jws");
     writeFileSync(tampered, `${header}.${Buffer.from(claimed).toString("base64url")}.${signature}`);
     expect(verify(tampered).stderr).toContain("SIGNATURE_INVALID");
+  });
+});
+
+describe("sandbox = true: every tool runs under bubblewrap", () => {
+  test("the real tools still pass; a tool cannot write into the project or read tollgate's keys", () => {
+    const dir = fixture("ts-clean");
+    const home = join(dir, "..", "home");
+    const key = JSON.parse(runTollgate(["keys", "generate", "--json"], { env: { HOME: home } }).stdout);
+    const privateKey = join(home, ".config/tollgate/keys", `${key.kid}.key.pem`);
+    const custom = (name: string, script: string) =>
+      `[[gates.custom]]\nname = "${name}"\ncommand = ["sh", "-c", ${JSON.stringify(script)}]\nparser = "exit-code"\nstages = ["nightly"]\n`;
+    writeFileSync(
+      join(dir, "tollgate.toml"),
+      [
+        "sandbox = true\n",
+        custom("plant", "echo planted > planted.txt"),
+        custom("steal", `cat ${privateKey}`),
+        custom("scratch", 'echo ok > "$HOME/note" && cat "$HOME/note"'),
+      ].join("\n"),
+    );
+    const typecheck = gates(["gate", "typecheck"], dir, { fakes: fakeTools([]) });
+    expect(typecheck.gate("typecheck").verdict).toBe("pass");
+    const plant = gates(["gate", "plant"], dir, { fakes: fakeTools([]) });
+    expect(plant.gate("plant").verdict).toBe("fail");
+    expect(plant.gate("plant").output).toContain("Read-only file system");
+    expect(existsSync(join(dir, "planted.txt"))).toBe(false);
+    const steal = gates(["gate", "steal"], dir, { fakes: fakeTools([]) });
+    expect(steal.gate("steal").verdict).toBe("fail");
+    expect(steal.gate("steal").output).not.toContain("PRIVATE KEY");
+    expect(gates(["gate", "scratch"], dir, { fakes: fakeTools([]) }).gate("scratch").verdict).toBe("pass");
   });
 });
