@@ -8,7 +8,8 @@ sh scripts/ensure-test-tools.sh || exit 4
 bun scripts/build.ts || exit 1
 
 failed=0
-bun test || failed=1
+# The e2e suites drive the compiled binary and real tools; bun 1.4.5 ignores bunfig's [test] timeout.
+bun test --timeout 60000 || failed=1
 biome check . || failed=1
 tsc -p . || failed=1
 # Runs the suite a second time (with coverage) among its gates; its output has no

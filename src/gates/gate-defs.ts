@@ -96,6 +96,35 @@ export function step(
   };
 }
 
+/** The plan of a gate that runs `tool` once, with `args` after the tool's own command. */
+export function toolPlan(
+  ctx: GateContext,
+  tool: string,
+  key: string,
+  args: readonly string[],
+  extra: Partial<StepSpec> = {},
+): GatePlan {
+  return withTool(ctx, tool, (command, version) =>
+    step(ctx, { key, tool, toolVersion: version, commands: [{ argv: [...command, ...args] }], ...extra }),
+  );
+}
+
+/**
+ * toolPlan for a file-level gate: `args(paths)` with the files in scope (or
+ * the project's entries), a skip when there is no `what` file to check.
+ */
+export function filesPlan(
+  ctx: GateContext,
+  scope: { extensions: readonly string[]; what: string },
+  tool: string,
+  key: string,
+  args: (paths: string[]) => string[],
+  extra: Partial<StepSpec> = {},
+): GatePlan {
+  const paths = targets(ctx, scope.extensions);
+  return paths === null ? noFiles(scope.what) : toolPlan(ctx, tool, key, args(paths), extra);
+}
+
 /** The file a step's tool writes its report to. */
 export function reportPath(ctx: GateContext, key: string, name: string): string {
   return join(ctx.outDir(key), name);
@@ -136,6 +165,18 @@ export function targets(
 }
 
 export const noFiles = (what: string): GatePlan => ({ kind: "skip", reason: `no ${what} files in scope` });
+
+/** The step's output, when its tool ran to the end; otherwise a ParseError (the verdict error). */
+export function finished(output: StepOutput | undefined): StepOutput {
+  const done = output as StepOutput;
+  assertFinished(done);
+  return done;
+}
+
+/** The tool was stopped at its time budget (mutation testing): its score is partial. */
+export function stoppedByBudget(output: StepOutput | undefined): boolean {
+  return (output as StepOutput).commands.some((command) => command.timedOut);
+}
 
 /** The tool did not finish: the verdict is error, whatever it printed. */
 export function assertFinished(output: StepOutput): void {

@@ -10,9 +10,10 @@ import type { CoverageReport } from "./coverage.ts";
 import type { JsProject } from "./detect.ts";
 import { ParseError } from "./findings.ts";
 import {
-  assertFinished,
   countedFindings,
   type Evaluation,
+  filesPlan,
+  finished,
   type GateDefinition,
   type GatePlan,
   noFiles,
@@ -22,7 +23,9 @@ import {
   report,
   reportPath,
   step,
+  stoppedByBudget,
   targets,
+  toolPlan,
   withTool,
 } from "./gate-defs.ts";
 import { auditEvaluation, coverageEvaluation, mutationEvaluation, testEvaluation } from "./gate-evals.ts";
@@ -41,15 +44,11 @@ import { mainOutput, type StepOutput } from "./steps.ts";
 import type { TestRunReport } from "./test-run.ts";
 import { toolConfigStatus } from "./tool-configs.ts";
 
-const JS = [".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs"];
+const JS_EXTENSIONS = [".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs"];
+const JS = { extensions: JS_EXTENSIONS, what: "JavaScript or TypeScript" };
 const js = (ctx: ProjectContext) => ctx.project as JsProject;
 const relative = (ctx: ProjectContext, path: string) =>
   ctx.project.dir === "." ? path : path.slice(ctx.project.dir.length + 1);
-const run = (output: StepOutput | undefined): StepOutput => {
-  const value = output as StepOutput;
-  assertFinished(value);
-  return value;
-};
 
 /** Each linter's argv for fixing, checking with a JSON report, and reading that report. */
 const LINTERS = {
@@ -71,18 +70,10 @@ const LINTERS = {
 } as const;
 
 function linterPlan(ctx: ProjectContext, mode: "fix" | "check"): GatePlan {
-  const paths = targets(ctx, JS);
-  if (paths === null) return noFiles("JavaScript or TypeScript");
   const linter = js(ctx).linter.value;
-  return withTool(ctx, linter, (command, version) =>
-    step(ctx, {
-      key: `${linter}-${mode}`,
-      tool: linter,
-      toolVersion: version,
-      commands: [{ argv: [...command, ...LINTERS[linter][mode], ...paths] }],
-      modifies: mode === "fix",
-    }),
-  );
+  return filesPlan(ctx, JS, linter, `${linter}-${mode}`, (paths) => [...LINTERS[linter][mode], ...paths], {
+    modifies: mode === "fix",
+  });
 }
 
 const fix: GateDefinition = {
@@ -90,7 +81,7 @@ const fix: GateDefinition = {
   fileLevel: true,
   plan: (ctx) => linterPlan(ctx, "fix"),
   evaluate(ctx, [output]) {
-    const done = run(output);
+    const done = finished(output);
     // Remaining problems are the lint gate's to report; an exit code of 2 or more is the fixer failing.
     if ((mainOutput(done).exitCode ?? 2) > 1) throw new ParseError(done.tool, `exited ${mainOutput(done).exitCode}`);
     return { failed: false, summary: `applied ${js(ctx).linter.value}'s safe fixes`, findings: [] };
@@ -108,7 +99,7 @@ const format: GateDefinition = {
         reason: `the project lints with ${project.linter.value}; tollgate formats with biome only`,
       };
     }
-    const paths = targets(ctx, [...JS, ".json", ".jsonc"]);
+    const paths = targets(ctx, [...JS_EXTENSIONS, ".json", ".jsonc"]);
     if (paths === null) return noFiles("JavaScript, TypeScript or JSON");
     return withTool(ctx, "biome", (biome, version) =>
       step(ctx, {
@@ -125,7 +116,7 @@ const format: GateDefinition = {
     );
   },
   evaluate(ctx, [output]) {
-    const done = run(output);
+    const done = finished(output);
     const main = mainOutput(done);
     if (ctx.write) {
       if (main.exitCode !== 0) throw new ParseError("biome", `format --write exited ${main.exitCode}`);
@@ -147,7 +138,7 @@ const lint: GateDefinition = {
   fileLevel: true,
   plan: (ctx) => linterPlan(ctx, "check"),
   evaluate(ctx, [output]) {
-    const done = run(output);
+    const done = finished(output);
     const findings = LINTERS[js(ctx).linter.value].parse(mainOutput(done).stdout, ctx.dir);
     return countedFindings(findings, ctx.config.lint.max_warnings, "lint problem");
   },
@@ -158,17 +149,10 @@ const typecheck: GateDefinition = {
   plan(ctx) {
     if (js(ctx).language.value !== "typescript") return { kind: "skip", reason: "a JavaScript project: no tsc" };
     const tsconfig = projectFiles(ctx.dir).exists("tsconfig.json") ? ["-p", "tsconfig.json"] : [];
-    return withTool(ctx, "tsc", (tsc, version) =>
-      step(ctx, {
-        key: "tsc",
-        tool: "tsc",
-        toolVersion: version,
-        commands: [{ argv: [...tsc, ...tsconfig, "--noEmit", "--pretty", "false"] }],
-      }),
-    );
+    return toolPlan(ctx, "tsc", "tsc", [...tsconfig, "--noEmit", "--pretty", "false"]);
   },
   evaluate(ctx, [output]) {
-    const findings = parseTsc(mainOutput(run(output)).stdout, { root: ctx.dir }).findings;
+    const findings = parseTsc(mainOutput(finished(output)).stdout, { root: ctx.dir }).findings;
     return countedFindings(findings, Number.POSITIVE_INFINITY, "type error");
   },
 };
@@ -280,7 +264,7 @@ function testReport(ctx: ProjectContext, done: StepOutput): TestRunReport {
 const test: GateDefinition = {
   gate: "test",
   plan: testPlan,
-  evaluate: (ctx, [output]) => testEvaluation(testReport(ctx, run(output))),
+  evaluate: (ctx, [output]) => testEvaluation(testReport(ctx, finished(output))),
 };
 
 export function jsCoverage(ctx: ProjectContext, done: StepOutput): CoverageReport {
@@ -290,7 +274,8 @@ export function jsCoverage(ctx: ProjectContext, done: StepOutput): CoverageRepor
 const coverage: GateDefinition = {
   gate: "coverage",
   plan: testPlan,
-  evaluate: (ctx, [output]) => coverageEvaluation(jsCoverage(ctx, run(output)), ctx.config, js(ctx).testRunner.value),
+  evaluate: (ctx, [output]) =>
+    coverageEvaluation(jsCoverage(ctx, finished(output)), ctx.config, js(ctx).testRunner.value),
 };
 
 const STRYKER_REPORT = "reports/mutation/mutation.json";
@@ -309,40 +294,24 @@ const mutation: GateDefinition = {
       "json,clear-text",
       ...(sources.length > 0 ? ["--mutate", sources.join(",")] : []),
     ];
-    return withTool(ctx, "stryker", (stryker, version) =>
-      step(ctx, {
-        key: "stryker",
-        tool: "stryker",
-        toolVersion: version,
-        commands: [{ argv: [...stryker, "run", ...(configured ? [] : bundled)] }],
-        reports: [join(ctx.dir, STRYKER_REPORT)],
-        timeoutMs: ctx.config.mutation.budget_seconds * 1000,
-        modifies: true,
-      }),
-    );
+    return toolPlan(ctx, "stryker", "stryker", ["run", ...(configured ? [] : bundled)], {
+      reports: [join(ctx.dir, STRYKER_REPORT)],
+      timeoutMs: ctx.config.mutation.budget_seconds * 1000,
+      modifies: true,
+    });
   },
   evaluate(ctx, [output]) {
-    const done = output as StepOutput;
-    const stopped = done.commands.some((command) => command.timedOut);
-    const text = report(done, join(ctx.dir, STRYKER_REPORT));
-    return mutationEvaluation(parseStrykerReport(text, { root: ctx.dir, stopped }), ctx.config);
+    const text = report(output as StepOutput, join(ctx.dir, STRYKER_REPORT));
+    const parsed = parseStrykerReport(text, { root: ctx.dir, stopped: stoppedByBudget(output) });
+    return mutationEvaluation(parsed, ctx.config);
   },
 };
 
 const deps: GateDefinition = {
   gate: "deps",
-  plan(ctx) {
-    return withTool(ctx, "knip", (knip, version) =>
-      step(ctx, {
-        key: "knip",
-        tool: "knip",
-        toolVersion: version,
-        commands: [{ argv: [...knip, "--reporter", "json", "--no-progress"] }],
-      }),
-    );
-  },
+  plan: (ctx) => toolPlan(ctx, "knip", "knip", ["--reporter", "json", "--no-progress"]),
   evaluate(ctx, [output]) {
-    const findings = parseKnip(mainOutput(run(output)).stdout, { root: ctx.dir }).findings;
+    const findings = parseKnip(mainOutput(finished(output)).stdout, { root: ctx.dir }).findings;
     return countedFindings(findings, 0, "knip finding");
   },
 };
@@ -388,28 +357,12 @@ const arch: GateDefinition = {
   gate: "arch",
   plan(ctx) {
     const sources = ctx.project.sourceDirs.map((dir) => relative(ctx, dir.value));
-    return withTool(ctx, "dependency-cruiser", (depcruise, version) =>
-      step(ctx, {
-        key: "depcruise",
-        tool: "dependency-cruiser",
-        toolVersion: version,
-        commands: [
-          {
-            argv: [
-              ...depcruise,
-              ...(sources.length > 0 ? sources : projectEntries(ctx.dir, JS)),
-              "--config",
-              depcruiseConfig(ctx),
-              "--output-type",
-              "json",
-            ],
-          },
-        ],
-      }),
-    );
+    const paths = sources.length > 0 ? sources : projectEntries(ctx.dir, JS_EXTENSIONS);
+    const args = [...paths, "--config", depcruiseConfig(ctx), "--output-type", "json"];
+    return toolPlan(ctx, "dependency-cruiser", "depcruise", args);
   },
   evaluate(ctx, [output]) {
-    const parsed = parseDependencyCruiser(mainOutput(run(output)).stdout, { root: ctx.dir });
+    const parsed = parseDependencyCruiser(mainOutput(finished(output)).stdout, { root: ctx.dir });
     const evaluation = countedFindings(parsed.findings, 0, "dependency rule violation");
     return { ...evaluation, summary: `${evaluation.summary} (${plural(parsed.modulesCruised, "module")} cruised)` };
   },
@@ -427,19 +380,12 @@ const audit: GateDefinition = {
     const manager = js(ctx).packageManager.value;
     const spec = AUDITS[manager];
     if (spec === undefined) return { kind: "skip", reason: `tollgate does not read ${manager}'s audit output yet` };
-    return withTool(ctx, manager, (command, version) =>
-      step(ctx, {
-        key: "audit",
-        tool: manager,
-        toolVersion: version,
-        commands: [{ argv: [...command, ...spec.args] }],
-      }),
-    );
+    return toolPlan(ctx, manager, "audit", spec.args);
   },
   evaluate(ctx, [output]): Evaluation {
     const spec = AUDITS[js(ctx).packageManager.value];
     if (spec === undefined) throw new ParseError("audit", "no parser");
-    return auditEvaluation(spec.parse(mainOutput(run(output)).stdout), ctx.config);
+    return auditEvaluation(spec.parse(mainOutput(finished(output)).stdout), ctx.config);
   },
 };
 

@@ -10,16 +10,17 @@ import type { CoverageReport } from "./coverage.ts";
 import type { PythonProject } from "./detect.ts";
 import { ParseError } from "./findings.ts";
 import {
-  assertFinished,
   countedFindings,
+  filesPlan,
+  finished,
   type GateDefinition,
-  noFiles,
   type ProjectContext,
   plural,
   report,
   reportPath,
   step,
-  targets,
+  stoppedByBudget,
+  toolPlan,
   withTool,
 } from "./gate-defs.ts";
 import { auditEvaluation, coverageEvaluation, mutationEvaluation, testEvaluation } from "./gate-evals.ts";
@@ -36,7 +37,7 @@ import { mainOutput, type StepOutput } from "./steps.ts";
 import type { TestRunReport } from "./test-run.ts";
 import { toolConfigStatus } from "./tool-configs.ts";
 
-const PY = [".py", ".pyi"];
+const PY = { extensions: [".py", ".pyi"], what: "Python" };
 const python = (ctx: ProjectContext) => ctx.project as PythonProject;
 const relative = (ctx: ProjectContext, path: string) =>
   ctx.project.dir === "." ? path : path.slice(ctx.project.dir.length + 1);
@@ -44,22 +45,12 @@ const relative = (ctx: ProjectContext, path: string) =>
 const fix: GateDefinition = {
   gate: "fix",
   fileLevel: true,
-  plan(ctx) {
-    const paths = targets(ctx, PY);
-    if (paths === null) return noFiles("Python");
-    return withTool(ctx, "ruff", (ruff, version) =>
-      step(ctx, {
-        key: "ruff-fix",
-        tool: "ruff",
-        toolVersion: version,
-        commands: [{ argv: [...ruff, "check", "--fix-only", "--exit-zero", "--no-cache", ...paths] }],
-        modifies: true,
-      }),
-    );
-  },
+  plan: (ctx) =>
+    filesPlan(ctx, PY, "ruff", "ruff-fix", (paths) => ["check", "--fix-only", "--exit-zero", "--no-cache", ...paths], {
+      modifies: true,
+    }),
   evaluate(_ctx, [output]) {
-    const run = output as StepOutput;
-    assertFinished(run);
+    const run = finished(output);
     if (mainOutput(run).exitCode !== 0) throw new ParseError("ruff", `exited ${mainOutput(run).exitCode}`);
     return { failed: false, summary: "applied ruff's safe fixes", findings: [] };
   },
@@ -68,23 +59,17 @@ const fix: GateDefinition = {
 const format: GateDefinition = {
   gate: "format",
   fileLevel: true,
-  plan(ctx) {
-    const paths = targets(ctx, PY);
-    if (paths === null) return noFiles("Python");
-    return withTool(ctx, "ruff", (ruff, version) =>
-      step(ctx, {
-        key: ctx.write ? "ruff-format" : "ruff-format-check",
-        tool: "ruff",
-        toolVersion: version,
-        commands: [{ argv: [...ruff, "format", ...(ctx.write ? [] : ["--check"]), "--no-cache", ...paths] }],
-        modifies: ctx.write,
-      }),
-    );
-  },
+  plan: (ctx) =>
+    filesPlan(
+      ctx,
+      PY,
+      "ruff",
+      ctx.write ? "ruff-format" : "ruff-format-check",
+      (paths) => ["format", ...(ctx.write ? [] : ["--check"]), "--no-cache", ...paths],
+      { modifies: ctx.write },
+    ),
   evaluate(ctx, [output]) {
-    const run = output as StepOutput;
-    assertFinished(run);
-    const main = mainOutput(run);
+    const main = mainOutput(finished(output));
     if (ctx.write) {
       if (main.exitCode !== 0) throw new ParseError("ruff", `format exited ${main.exitCode}`);
       return { failed: false, summary: main.stdout.trim().split("\n").at(-1) || "formatted", findings: [] };
@@ -105,42 +90,25 @@ const format: GateDefinition = {
 const lint: GateDefinition = {
   gate: "lint",
   fileLevel: true,
-  plan(ctx) {
-    const paths = targets(ctx, PY);
-    if (paths === null) return noFiles("Python");
-    return withTool(ctx, "ruff", (ruff, version) =>
-      step(ctx, {
-        key: "ruff-check",
-        tool: "ruff",
-        toolVersion: version,
-        commands: [{ argv: [...ruff, "check", "--output-format=json", "--no-fix", "--no-cache", ...paths] }],
-      }),
-    );
-  },
+  plan: (ctx) =>
+    filesPlan(ctx, PY, "ruff", "ruff-check", (paths) => [
+      "check",
+      "--output-format=json",
+      "--no-fix",
+      "--no-cache",
+      ...paths,
+    ]),
   evaluate(ctx, [output]) {
-    const run = output as StepOutput;
-    assertFinished(run);
-    const parsed = parseRuffCheck(mainOutput(run).stdout, { root: ctx.dir });
+    const parsed = parseRuffCheck(mainOutput(finished(output)).stdout, { root: ctx.dir });
     return countedFindings(parsed.findings, ctx.config.lint.max_warnings, "lint problem");
   },
 };
 
 const typecheck: GateDefinition = {
   gate: "typecheck",
-  plan(ctx) {
-    return withTool(ctx, "basedpyright", (pyright, version) =>
-      step(ctx, {
-        key: "basedpyright",
-        tool: "basedpyright",
-        toolVersion: version,
-        commands: [{ argv: [...pyright, "--outputjson"] }],
-      }),
-    );
-  },
+  plan: (ctx) => toolPlan(ctx, "basedpyright", "basedpyright", ["--outputjson"]),
   evaluate(ctx, [output]) {
-    const run = output as StepOutput;
-    assertFinished(run);
-    const parsed = parsePyright(mainOutput(run).stdout, { root: ctx.dir, tool: "basedpyright" });
+    const parsed = parsePyright(mainOutput(finished(output)).stdout, { root: ctx.dir, tool: "basedpyright" });
     return countedFindings(
       parsed.findings.filter((finding) => finding.severity !== "info"),
       Number.POSITIVE_INFINITY,
@@ -194,8 +162,8 @@ function testPlan(ctx: ProjectContext) {
   });
 }
 
-function testReport(ctx: ProjectContext, run: StepOutput): TestRunReport {
-  assertFinished(run);
+function testReport(ctx: ProjectContext, output: StepOutput | undefined): TestRunReport {
+  const run = finished(output);
   const junit = reportPath(ctx, run.key, "junit.xml");
   if (junit in run.reports) return parseJUnit(report(run, junit), { root: ctx.dir, tool: "pytest" });
   const parsed = parseUnittest(mainOutput(run).stderr, { root: ctx.dir });
@@ -213,7 +181,7 @@ function testReport(ctx: ProjectContext, run: StepOutput): TestRunReport {
 const test: GateDefinition = {
   gate: "test",
   plan: testPlan,
-  evaluate: (ctx, [output]) => testEvaluation(testReport(ctx, output as StepOutput)),
+  evaluate: (ctx, [output]) => testEvaluation(testReport(ctx, output)),
 };
 
 /** The coverage the test run measured (its second command wrote the XML even when tests failed). */
@@ -225,28 +193,20 @@ export function pythonCoverage(ctx: ProjectContext, run: StepOutput): CoverageRe
 const coverage: GateDefinition = {
   gate: "coverage",
   plan: (ctx) => withTool(ctx, "coverage", () => testPlan(ctx)),
-  evaluate: (ctx, [output]) => coverageEvaluation(pythonCoverage(ctx, output as StepOutput), ctx.config, "coverage.py"),
+  evaluate: (ctx, [output]) => coverageEvaluation(pythonCoverage(ctx, finished(output)), ctx.config, "coverage.py"),
 };
 
 const mutation: GateDefinition = {
   gate: "mutation",
-  plan(ctx) {
-    return withTool(ctx, "mutmut", (mutmut, version) =>
-      step(ctx, {
-        key: "mutmut",
-        tool: "mutmut",
-        toolVersion: version,
-        commands: [{ argv: [...mutmut, "run"] }],
-        reportTrees: [{ dir: join(ctx.dir, "mutants"), suffix: ".meta" }],
-        timeoutMs: ctx.config.mutation.budget_seconds * 1000,
-        modifies: true,
-      }),
-    );
-  },
+  plan: (ctx) =>
+    toolPlan(ctx, "mutmut", "mutmut", ["run"], {
+      reportTrees: [{ dir: join(ctx.dir, "mutants"), suffix: ".meta" }],
+      timeoutMs: ctx.config.mutation.budget_seconds * 1000,
+      modifies: true,
+    }),
   evaluate(ctx, [output]) {
-    const run = output as StepOutput;
-    const stopped = run.commands.some((command) => command.timedOut);
-    const files = Object.entries(run.reports)
+    const stopped = stoppedByBudget(output);
+    const files = Object.entries((output as StepOutput).reports)
       .filter((entry): entry is [string, string] => entry[1] !== null)
       .map(([path, text]) => ({ path: path.slice(ctx.dir.length + 1), text }));
     return mutationEvaluation(parseMutmutMeta(files, { root: ctx.dir, stopped }), ctx.config);
@@ -256,20 +216,12 @@ const mutation: GateDefinition = {
 const deps: GateDefinition = {
   gate: "deps",
   plan(ctx) {
-    return withTool(ctx, "deptry", (deptry, version) =>
-      step(ctx, {
-        key: "deptry",
-        tool: "deptry",
-        toolVersion: version,
-        commands: [{ argv: [...deptry, ".", "--json-output", reportPath(ctx, "deptry", "deptry.json")] }],
-        reports: [reportPath(ctx, "deptry", "deptry.json")],
-      }),
-    );
+    const json = reportPath(ctx, "deptry", "deptry.json");
+    return toolPlan(ctx, "deptry", "deptry", [".", "--json-output", json], { reports: [json] });
   },
   evaluate(ctx, [output]) {
-    const run = output as StepOutput;
-    assertFinished(run);
-    const parsed = parseDeptry(report(run, reportPath(ctx, "deptry", "deptry.json")), { root: ctx.dir });
+    const json = report(finished(output), reportPath(ctx, "deptry", "deptry.json"));
+    const parsed = parseDeptry(json, { root: ctx.dir });
     return countedFindings(parsed.findings, 0, "dependency problem");
   },
 };
@@ -280,19 +232,10 @@ const arch: GateDefinition = {
     if (toolConfigStatus("import-linter", projectFiles(ctx.dir)).config !== "project") {
       return { kind: "skip", reason: "no import-linter contracts configured (.importlinter or [tool.importlinter])" };
     }
-    return withTool(ctx, "import-linter", (linter, version) =>
-      step(ctx, {
-        key: "import-linter",
-        tool: "import-linter",
-        toolVersion: version,
-        commands: [{ argv: [...linter, "--no-cache"] }],
-      }),
-    );
+    return toolPlan(ctx, "import-linter", "import-linter", ["--no-cache"]);
   },
   evaluate(_ctx, [output]) {
-    const run = output as StepOutput;
-    assertFinished(run);
-    const parsed = parseImportLinter(mainOutput(run).stdout);
+    const parsed = parseImportLinter(mainOutput(finished(output)).stdout);
     return {
       failed: parsed.broken > 0,
       summary: `${parsed.kept} contracts kept, ${parsed.broken} broken`,
@@ -304,21 +247,8 @@ const arch: GateDefinition = {
 
 const audit: GateDefinition = {
   gate: "audit",
-  plan(ctx) {
-    return withTool(ctx, "pip-audit", (pipAudit, version) =>
-      step(ctx, {
-        key: "pip-audit",
-        tool: "pip-audit",
-        toolVersion: version,
-        commands: [{ argv: [...pipAudit, "--format=json", "--progress-spinner=off"] }],
-      }),
-    );
-  },
-  evaluate(ctx, [output]) {
-    const run = output as StepOutput;
-    assertFinished(run);
-    return auditEvaluation(parsePipAudit(mainOutput(run).stdout), ctx.config);
-  },
+  plan: (ctx) => toolPlan(ctx, "pip-audit", "pip-audit", ["--format=json", "--progress-spinner=off"]),
+  evaluate: (ctx, [output]) => auditEvaluation(parsePipAudit(mainOutput(finished(output)).stdout), ctx.config),
 };
 
 export const PYTHON_GATES: readonly GateDefinition[] = [

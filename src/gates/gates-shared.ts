@@ -22,7 +22,7 @@ import {
   round,
   step,
   targets,
-  withTool,
+  toolPlan,
 } from "./gate-defs.ts";
 import { coverageEvaluation, testEvaluation } from "./gate-evals.ts";
 import { JS_GATES, jsCoverage } from "./gates-js.ts";
@@ -43,14 +43,8 @@ function lizardPlan(ctx: ProjectContext): GatePlan {
   );
   const paths = sources.length > 0 ? targets(ctx, SOURCE_EXTENSIONS, sources) : targets(ctx, SOURCE_EXTENSIONS);
   if (paths === null) return noFiles("source");
-  return withTool(ctx, "lizard", (lizard, version) =>
-    step(ctx, {
-      key: ctx.files === undefined ? "lizard" : "lizard-files",
-      tool: "lizard",
-      toolVersion: version,
-      commands: [{ argv: [...lizard, "--csv", ...LIZARD_EXCLUDES.flatMap((glob) => ["-x", glob]), ...paths] }],
-    }),
-  );
+  const key = ctx.files === undefined ? "lizard" : "lizard-files";
+  return toolPlan(ctx, "lizard", key, ["--csv", ...LIZARD_EXCLUDES.flatMap((glob) => ["-x", glob]), ...paths]);
 }
 
 function complexityReport(ctx: ProjectContext, output: StepOutput | undefined): ComplexityReport {

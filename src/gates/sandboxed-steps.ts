@@ -8,10 +8,10 @@
  */
 import { realpathSync } from "node:fs";
 import { dirname, isAbsolute, join } from "node:path";
-import { childEnv, ensurePrivateDir } from "../core/index.ts";
+import { childEnv, ensurePrivateDir, stripAnsi } from "../core/index.ts";
 import { type CommandPlan, execute } from "../sandbox/index.ts";
 import { realRunner } from "./probe.ts";
-import { prepareReports, readReports, type StepOutput, type StepSpec, TOOL_ENV } from "./steps.ts";
+import { type Launch, runStepWith, type StepExecutor, type StepSpec, TOOL_ENV } from "./steps.ts";
 
 /** Folders a tool's executable needs to be readable: its real folder and, for npm tools, the whole node_modules. */
 function toolRoots(executable: string): string[] {
@@ -48,44 +48,22 @@ function plan(spec: StepSpec, argv: string[], index: number, timeoutMs: number):
   };
 }
 
-export async function runSandboxedStep(spec: StepSpec): Promise<StepOutput> {
-  const started = Date.now();
-  prepareReports(spec);
-  const commands: StepOutput["commands"] = [];
-  for (const [index, command] of spec.commands.entries()) {
-    const previous = commands.at(-1);
-    if (previous && (previous.timedOut || (previous.exitCode !== 0 && !command.always))) break;
-    const left = spec.timeoutMs - (Date.now() - started);
-    if (left <= 0) break;
-    let built: CommandPlan;
-    try {
-      built = plan(spec, command.argv, index, left);
-    } catch (error) {
-      commands.push({ ...failed(command.argv), sandboxError: (error as Error).message });
-      break;
-    }
-    const [outcome] = (await execute([built], { mode: "hardened" })).commands;
-    if (outcome === undefined) break;
-    commands.push({
-      argv: command.argv,
-      exitCode: outcome.status === "sandbox_error" ? null : outcome.exitCode,
-      timedOut: outcome.status === "timed_out",
-      stdout: outcome.stdout.text,
-      stderr: outcome.stderr.text,
-      ...(outcome.sandboxError === undefined ? {} : { sandboxError: outcome.sandboxError }),
-    });
+const launchSandboxed: Launch = async (spec, argv, index, timeoutMs) => {
+  let built: CommandPlan;
+  try {
+    built = plan(spec, argv, index, timeoutMs);
+  } catch (error) {
+    return { argv, exitCode: null, timedOut: false, stdout: "", stderr: "", sandboxError: (error as Error).message };
   }
+  const [outcome] = (await execute([built], { mode: "hardened" })).commands;
   return {
-    key: spec.key,
-    tool: spec.tool,
-    toolVersion: spec.toolVersion,
-    commands,
-    reports: readReports(spec),
-    durationMs: Date.now() - started,
-    cached: false,
+    argv,
+    exitCode: outcome?.status === "sandbox_error" ? null : (outcome?.exitCode ?? null),
+    timedOut: outcome?.status === "timed_out",
+    stdout: stripAnsi(outcome?.stdout.text ?? ""),
+    stderr: stripAnsi(outcome?.stderr.text ?? ""),
+    ...(outcome?.sandboxError === undefined ? {} : { sandboxError: outcome.sandboxError }),
   };
-}
+};
 
-function failed(argv: string[]) {
-  return { argv, exitCode: null, timedOut: false, stdout: "", stderr: "" };
-}
+export const runSandboxedStep: StepExecutor = (spec) => runStepWith(spec, launchSandboxed);

@@ -81,28 +81,23 @@ export function readReports(spec: StepSpec): Record<string, string | null> {
   return Object.fromEntries([...spec.reports, ...trees].map((path) => [path, readReport(path)]));
 }
 
-/** Runs a step's commands in order, each with the step's timeout left, then reads its report files. */
-export async function runStep(spec: StepSpec): Promise<StepOutput> {
+/** Runs one command of a step with the time it has left: directly, or in the sandbox. */
+export type Launch = (spec: StepSpec, argv: string[], index: number, timeoutMs: number) => Promise<CommandOutput>;
+
+/**
+ * Runs a step's commands in order, each with the step's timeout left (a
+ * command marked `always` runs after a failure too), then reads its reports.
+ */
+export async function runStepWith(spec: StepSpec, launch: Launch): Promise<StepOutput> {
   const started = Date.now();
   prepareReports(spec);
   const commands: CommandOutput[] = [];
-  for (const command of spec.commands) {
+  for (const [index, command] of spec.commands.entries()) {
     const previous = commands.at(-1);
-    if (previous && (previous.timedOut || (previous.exitCode !== 0 && !command.always))) break;
+    if (previous && (previous.timedOut || previous.sandboxError || (previous.exitCode !== 0 && !command.always))) break;
     const left = spec.timeoutMs - (Date.now() - started);
     if (left <= 0) break;
-    const result = await runProcess(command.argv, {
-      cwd: spec.cwd,
-      timeoutMs: left,
-      env: childEnv(undefined, { ...TOOL_ENV, ...spec.env }),
-    });
-    commands.push({
-      argv: command.argv,
-      exitCode: result.exitCode,
-      timedOut: result.timedOut,
-      stdout: stripAnsi(result.stdout.text),
-      stderr: stripAnsi(result.stderr.text),
-    });
+    commands.push(await launch(spec, command.argv, index, left));
   }
   return {
     key: spec.key,
@@ -114,6 +109,24 @@ export async function runStep(spec: StepSpec): Promise<StepOutput> {
     cached: false,
   };
 }
+
+const launchDirectly: Launch = async (spec, argv, _index, timeoutMs) => {
+  const result = await runProcess(argv, {
+    cwd: spec.cwd,
+    timeoutMs,
+    env: childEnv(undefined, { ...TOOL_ENV, ...spec.env }),
+  });
+  return {
+    argv,
+    exitCode: result.exitCode,
+    timedOut: result.timedOut,
+    stdout: stripAnsi(result.stdout.text),
+    stderr: stripAnsi(result.stderr.text),
+  };
+};
+
+/** A step run directly: the tool as the user, with the allowlisted environment. */
+export const runStep: StepExecutor = (spec) => runStepWith(spec, launchDirectly);
 
 function filesUnder(dir: string, suffix: string): string[] {
   try {

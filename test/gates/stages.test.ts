@@ -272,33 +272,30 @@ describe("--changed: file-level gates see only what changed since the base", () 
     expect(run.stderr).toContain("shallow clone");
     expect(run.stderr).toContain("fetch-depth: 0");
   });
-
-  test("--changed outside a git repository is a usage error", () => {
-    const run = runGatesRaw(["ci", "--changed"], fixture("ts-clean"));
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain("--changed needs a git repository");
-  });
 });
 
 describe("bad input: a clear message and the documented exit code, nothing run", () => {
-  test("a typo in tollgate.toml names the key and suggests the right one (exit 2)", () => {
+  test.each([
+    [
+      "a typo in tollgate.toml names the key and suggests the right one",
+      ["ci"],
+      "[coverage]\nline_mni = 90\n",
+      "tollgate.toml: coverage.line_mni: unknown key (did you mean coverage.line_min?)",
+    ],
+    [
+      "an unknown preset",
+      ["ci", "--preset", "strictest"],
+      "",
+      "flag --preset: preset: expected one of baseline, strict, legacy",
+    ],
+    ["an unknown gate", ["gate", "lnit"], "", 'unknown gate "lnit" (did you mean lint?)'],
+    ["--changed outside a git repository", ["ci", "--changed"], "", "--changed needs a git repository"],
+  ])("%s: exit 2", (_name, args, config, message) => {
     const dir = fixture("ts-clean");
-    writeFileSync(join(dir, "tollgate.toml"), "[coverage]\nline_mni = 90\n");
-    const run = runGatesRaw(["ci"], dir);
+    if (config !== "") writeFileSync(join(dir, "tollgate.toml"), config);
+    const run = runGatesRaw(args, dir);
+    expect(run.stderr).toContain(message);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain("tollgate.toml: coverage.line_mni: unknown key (did you mean coverage.line_min?)");
-  });
-
-  test("an unknown preset (exit 2)", () => {
-    const run = runGatesRaw(["ci", "--preset", "strictest"], fixture("ts-clean"));
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain("flag --preset: preset: expected one of baseline, strict, legacy");
-  });
-
-  test("an unknown gate (exit 2)", () => {
-    const run = runGatesRaw(["gate", "lnit"], fixture("ts-clean"));
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain('unknown gate "lnit" (did you mean lint?)');
   });
 
   test("a folder with no project and no custom gate (exit 2)", () => {
