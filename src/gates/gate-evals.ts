@@ -87,7 +87,7 @@ export function auditEvaluation(report: AuditReport, config: GatesConfig): Evalu
     summary:
       all === 0
         ? `no known vulnerabilities${skipped}`
-        : `${plural(all, "advisory", "advisories")} in ${plural(report.vulnerablePackages, "package")}, ${failing} at or above ${config.audit.fail_on}${skipped}`,
+        : `${plural(all, "advisory", "advisories")} in ${plural(report.vulnerablePackages, "package")}, ${failing} rated ${config.audit.fail_on} or above, or unrated${skipped}`,
     measurement: { value: failing, unit: `advisories >= ${config.audit.fail_on}`, threshold: 0, comparison: "<=" },
     findings: report.findings,
   };

@@ -359,3 +359,103 @@ describe("sandbox = true: every tool runs under bubblewrap", () => {
     expect(gates(["gate", "scratch"], dir, { fakes: fakeTools([]) }).gate("scratch").verdict).toBe("pass");
   });
 });
+
+describe("every stage on the Python and polyglot fixtures", () => {
+  const pythonFakes = () => fakeTools(undefined, { lizard: [{ pattern: "--csv*", body: prints(PYTHON_LIZARD) }] });
+
+  test.each([
+    [
+      "python-pkg",
+      "check",
+      {
+        fix: "pass",
+        format: "pass",
+        lint: "fail",
+        typecheck: "fail",
+        test: "fail",
+        deps: "warn",
+        crap: "skip",
+      },
+    ],
+    [
+      "python-pkg",
+      "nightly",
+      {
+        format: "fail",
+        lint: "fail",
+        typecheck: "fail",
+        test: "fail",
+        coverage: "fail",
+        complexity: "fail",
+        crap: "fail",
+        deps: "fail",
+        arch: "skip",
+        audit: "fail",
+        mutation: "fail",
+      },
+    ],
+    [
+      "polyglot",
+      "check",
+      {
+        "fix (python)": "pass",
+        "format (python)": "pass",
+        "fix (js)": "pass",
+        "format (js)": "pass",
+        "lint (python)": "fail",
+        "typecheck (python)": "fail",
+        "test (python)": "pass",
+        "deps (python)": "warn",
+        "crap (python)": "skip",
+        "lint (js)": "pass",
+        "typecheck (js)": "pass",
+        "test (js)": "fail",
+        "deps (js)": "pass",
+        "crap (js)": "skip",
+      },
+    ],
+  ] as [string, string, Record<string, string>][])("%s %s", (name, stage, expected) => {
+    const run = gates([stage], fixture(name, { venv: true }), { fakes: pythonFakes() });
+    expect(verdicts(run)).toEqual(expected);
+    expect(run.code).toBe(1);
+  });
+
+  test("nightly on python-pkg: mutmut's score from its mutants (replayed), pip-audit's unrated advisories fail", () => {
+    const run = gates(["nightly", "--only=mutation,audit"], fixture("python-pkg", { venv: true }), {
+      fakes: pythonFakes(),
+    });
+    expect(run.gate("mutation").summary).toBe("50% mutation score (>= 60): 5 killed, 4 survivors, 1 timed out");
+    expect(run.gate("audit").summary).toBe(
+      "2 advisories in 1 package, 2 rated high or above, or unrated; 1 package not audited",
+    );
+  });
+
+  test("nightly on polyglot: npm audit answers offline from the lockfile; stryker's aborted run is an error", () => {
+    const run = gates(["nightly", "--only=audit,mutation"], fixture("polyglot", { venv: true }), {
+      fakes: pythonFakes(),
+    });
+    expect(verdicts(run)).toEqual({
+      "audit (python)": "fail",
+      "mutation (python)": "fail",
+      "audit (js)": "pass",
+      "mutation (js)": "error",
+    });
+  });
+
+  test("pre-commit: each toolchain sees only its staged files", () => {
+    const dir = fixture("polyglot", { venv: true, git: true });
+    writeFileSync(join(dir, "web/double.js"), `${readFileSync(join(dir, "web/double.js"), "utf8")}\n`);
+    sh(dir, "git", "add", "web/double.js");
+    const fakes = pythonFakes();
+    const run = gates(["pre-commit"], dir, { fakes });
+    expect(verdicts(run)).toMatchObject({ "lint (python)": "skip", "lint (js)": "pass" });
+    expect(run.gate("lint (js)").command?.slice(-1)).toEqual(["web/double.js"]);
+    expect(fakes.calls().filter((call) => !call.endsWith("--version"))).toEqual([]);
+    const python = fixture("python-pkg", { venv: true, git: true });
+    writeFileSync(join(python, "src/pypkg/calc.py"), `${readFileSync(join(python, "src/pypkg/calc.py"), "utf8")}\n`);
+    sh(python, "git", "add", "src/pypkg/calc.py");
+    const pythonRun = gates(["pre-commit"], python, { fakes });
+    expect(verdicts(pythonRun)).toEqual({ fix: "pass", format: "pass", lint: "fail" });
+    expect(fakes.calls()).toContain("ruff check --output-format=json --no-fix --no-cache src/pypkg/calc.py");
+  });
+});
