@@ -91,7 +91,8 @@ export function gates(
 }
 
 /** Gate id -> verdict, for a whole-report comparison. */
-export const verdicts = (run: GatesRun) => Object.fromEntries(run.report.gates.map((gate) => [gate.id, gate.verdict]));
+export const verdicts = (run: GatesRun): Record<string, string> =>
+  Object.fromEntries(run.report.gates.map((gate) => [gate.id, gate.verdict]));
 
 /**
  * Problems with a SARIF log against the official 2.1.0 schema (draft-04:
