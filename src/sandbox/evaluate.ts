@@ -87,6 +87,36 @@ interface CompiledPolicy {
   allowedSecrets: ReadonlySet<string> | undefined;
   allowInlineCode: boolean;
   limits: ResourceLimits;
+  /** Path verdicts remembered across evaluations, by the protected paths they were judged against. */
+  memos: Map<string, PathMemo>;
+}
+
+/**
+ * What the path rules said about raw paths under one policy, file-system view
+ * and set of protected paths: the same inputs give the same verdict, so an
+ * agent's stream of contracts (the same cwd and paths, command after command)
+ * judges each path once. Dropped when it grows past MEMO_LIMIT entries.
+ */
+interface PathMemo {
+  protectedPaths: string[];
+  verdicts: Record<PathField, Map<string, PathVerdict>>;
+  /** A write path's real path (undefined when invalid), for the contract's write scopes. */
+  realScopes: Map<string, string | undefined>;
+}
+
+const MEMO_LIMIT = 10_000;
+
+function pathMemo(p: CompiledPolicy, options: EvaluateOptions): PathMemo {
+  const key = options.protectedPaths.join("\0");
+  const known = p.memos.get(key);
+  if (known && known.realScopes.size + known.verdicts.read_paths.size < MEMO_LIMIT) return known;
+  const memo: PathMemo = {
+    protectedPaths: options.protectedPaths.map((dir) => options.fs.realPath(normalisePath(dir))),
+    verdicts: { cwd: new Map(), read_paths: new Map(), write_paths: new Map() },
+    realScopes: new Map(),
+  };
+  p.memos.set(key, memo);
+  return memo;
 }
 
 const compiled = new WeakMap<Policy, WeakMap<FileSystemView, CompiledPolicy>>();
@@ -139,6 +169,7 @@ function compile(policy: Policy, fs: FileSystemView): CompiledPolicy {
       processes: limits.processes ?? DEFAULT_LIMITS.processes,
       fileSizeBytes: limits.file_size_bytes ?? DEFAULT_LIMITS.fileSizeBytes,
     },
+    memos: new Map(),
   };
   if (Object.isFrozen(policy)) {
     const byFs = compiled.get(policy) ?? new WeakMap();
@@ -176,7 +207,7 @@ interface Context {
   policy: Policy;
   p: CompiledPolicy;
   options: EvaluateOptions;
-  /** The path rules' verdicts by field and raw path: an evaluation meets the same cwd and paths command after command. */
+  /** The path rules' verdicts by field and raw path (remembered across evaluations: see PathMemo). */
   verdicts: Record<PathField, Map<string, PathVerdict>>;
   /** Every write path of the contract, real: a program there could be rewritten before it runs. */
   writeScopes: string[];
@@ -523,18 +554,29 @@ function plan(command: ContractCommand, outcome: CommandOutcome, ctx: Context): 
  */
 export function evaluate(contract: CommandContract, policy: Policy, options: EvaluateOptions): Evaluation {
   const p = compile(policy, options.fs);
+  const memo = pathMemo(p, options);
   const commands = contract.commands;
-  const writeScopes: string[] = [];
+  const writeScopes = new Set<string>();
   for (let i = 0; i < commands.length; i++) {
-    realPrefixes((commands[i] as ContractCommand).write_paths, options.fs, writeScopes);
+    const writes = (commands[i] as ContractCommand).write_paths;
+    for (let w = 0; w < writes.length; w++) {
+      const raw = writes[w] as string;
+      let real = memo.realScopes.get(raw);
+      if (real === undefined && !memo.realScopes.has(raw)) {
+        const scoped = realScope(raw, options.fs);
+        real = scoped.ok ? scoped.path : undefined;
+        memo.realScopes.set(raw, real);
+      }
+      if (real !== undefined) writeScopes.add(real);
+    }
   }
   const ctx: Context = {
     policy,
     p,
     options,
-    verdicts: { cwd: new Map(), read_paths: new Map(), write_paths: new Map() },
-    writeScopes: [...new Set(writeScopes)],
-    protectedPaths: options.protectedPaths.map((dir) => options.fs.realPath(normalisePath(dir))),
+    verdicts: memo.verdicts,
+    writeScopes: [...writeScopes],
+    protectedPaths: memo.protectedPaths,
   };
   const contractFindings = contractChecks(contract, policy);
   const outcomes: CommandOutcome[] = [];

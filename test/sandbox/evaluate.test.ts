@@ -456,3 +456,17 @@ describe("properties of evaluation", () => {
     );
   });
 });
+
+describe("path verdicts remembered across evaluations", () => {
+  test("one policy and file-system view judge a path once, yet other protected paths still get their own verdict", () => {
+    const p = policy({ allowed_cwd_prefixes: ["/"], allowed_read_prefixes: ["/"], allowed_write_prefixes: ["/"] });
+    const fs = fakeFs();
+    const reading = contract([command({ read_paths: ["/home/u/.config/tollgate/keys/../keys"] })]);
+    const guarded = options({ fs, protectedPaths: ["/home/u/.config/tollgate"] });
+    expect(codesOf(reading, p, guarded)).toContain("TOLLGATE_STATE_PROTECTED");
+    expect(codesOf(reading, p, guarded)).toContain("TOLLGATE_STATE_PROTECTED");
+    // The same policy and view with nothing protected: not the verdict remembered above.
+    expect(codesOf(reading, p, options({ fs, protectedPaths: [] }))).toEqual(["ALLOW"]);
+    expect(codesOf(reading, p, guarded)).toContain("TOLLGATE_STATE_PROTECTED");
+  });
+});
