@@ -10,6 +10,7 @@ import {
   ExitCode,
   ensurePrivateDir,
   findProjectRoot,
+  isTollgateError,
   jsonArg,
   printJson,
   projectStateDir,
@@ -94,10 +95,26 @@ async function runStageCommand(stage: Exclude<Stage, "gate">, args: StageArgs, g
     ...(args.changed === undefined ? {} : { changed: args.changed }),
     ...(gate === undefined ? {} : { gate }),
   };
+  if (stage === "post-edit") return advise(request, args);
   const { report, notes } = await runGates(request);
   await writeOutputs(report, notes, args);
-  if (stage === "post-edit") return ExitCode.ok;
   return report.verdict === "pass" ? ExitCode.ok : ExitCode.checkFailed;
+}
+
+/**
+ * post-edit runs in an agent's edit hook: it fixes what it can and reports,
+ * and its exit code never stops the agent, not even when it could not run
+ * (no git repository, a config typo): it says why on stderr instead.
+ */
+async function advise(request: GatesRequest, args: StageArgs): Promise<number> {
+  try {
+    const { report, notes } = await runGates(request);
+    await writeOutputs(report, notes, args);
+  } catch (error) {
+    if (!isTollgateError(error)) throw error;
+    writeStderr(`tollgate post-edit: ${error.message} (advisory: nothing was fixed; exit 0)\n`);
+  }
+  return ExitCode.ok;
 }
 
 const stageCommand = (stage: Exclude<Stage, "gate">, description: string) =>

@@ -459,3 +459,17 @@ describe("every stage on the Python and polyglot fixtures", () => {
     expect(fakes.calls()).toContain("ruff check --output-format=json --no-fix --no-cache src/pypkg/calc.py");
   });
 });
+
+describe("post-edit never stops an agent", () => {
+  test("outside a git repository, or with a broken config, it says why on stderr and exits 0", () => {
+    const dir = fixture("ts-clean");
+    const outside = runGatesRaw(["post-edit"], dir);
+    expect(outside.code).toBe(0);
+    expect(outside.stderr).toContain("needs a git repository");
+    writeFileSync(join(dir, "tollgate.toml"), "preset = 'strictest'\n");
+    const broken = runGatesRaw(["post-edit"], dir);
+    expect(broken.code).toBe(0);
+    expect(broken.stderr).toContain("preset");
+    expect(broken.stderr).toContain("advisory: nothing was fixed; exit 0");
+  });
+});
