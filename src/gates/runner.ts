@@ -6,7 +6,7 @@
  */
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { buildInfo, isTollgateError, sha256Hex, userCacheDir } from "../core/index.ts";
+import { buildInfo, isTollgateError, sha256Hex, userCacheDir, writeStderr } from "../core/index.ts";
 import { type InputHasher, inputHasher, type StepCache, stepCache, stepCacheKey, walkFiles } from "./cache.ts";
 import type { GatesConfig } from "./config.ts";
 import type { CustomGate, GateName } from "./config-schema.ts";
@@ -18,6 +18,7 @@ import { PYTHON_GATES } from "./gates-python.ts";
 import { customGate, SHARED_GATES } from "./gates-shared.ts";
 import type { ToolProbe } from "./probe.ts";
 import type { GateResult, Stage, StageReport, Verdict } from "./result.ts";
+import { withRunLock } from "./run-lock.ts";
 import type { StageSpec } from "./stages.ts";
 import { outputTail, runStep, type StepExecutor, type StepOutput, type StepSpec } from "./steps.ts";
 
@@ -324,7 +325,15 @@ function failsStage(result: GateResult, spec: StageSpec): boolean {
   return result.verdict === "fail" || result.verdict === "error";
 }
 
-export async function runStage(input: RunInput): Promise<StageReport> {
+export function runStage(input: RunInput): Promise<StageReport> {
+  const lock = {
+    waitMs: STEP_TIMEOUT_MS,
+    onWait: (pid: number) => writeStderr(`tollgate: waiting for another run of this project's gates (pid ${pid})\n`),
+  };
+  return withRunLock(workDir(input.root), lock, () => runLocked(input));
+}
+
+async function runLocked(input: RunInput): Promise<StageReport> {
   const now = input.now ?? (() => new Date());
   const startedAt = now();
   const tasks = planTasks(input);

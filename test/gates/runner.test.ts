@@ -2,7 +2,7 @@
  * The runner's own rules, with a fake step executor: what runs when and how
  * often, and how a verdict is read when a tool misbehaves.
  */
-import { describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DEFAULTS, type GatesConfig } from "../../src/gates/config.ts";
@@ -13,6 +13,16 @@ import { type RunInput, runStage } from "../../src/gates/runner.ts";
 import { STAGE_SPECS } from "../../src/gates/stages.ts";
 import type { CommandOutput, StepOutput, StepSpec } from "../../src/gates/steps.ts";
 import { tempDir } from "../helpers.ts";
+
+// The runner keeps its lock and work folders in the user's cache folder: a private one here.
+const realCacheHome = process.env.XDG_CACHE_HOME;
+beforeAll(() => {
+  process.env.XDG_CACHE_HOME = tempDir("runner-cache-");
+});
+afterAll(() => {
+  if (realCacheHome === undefined) delete process.env.XDG_CACHE_HOME;
+  else process.env.XDG_CACHE_HOME = realCacheHome;
+});
 
 /** A TypeScript project on disk (the runner lists its folders) whose tools all "exist". */
 async function tsProject(): Promise<Pick<RunInput, "root" | "detection" | "probes">> {
