@@ -85,7 +85,8 @@ describe("README.md", () => {
 
   test("gives the two fresh-clone commands", () => {
     const fromClone = section(README, "From a clone");
-    expect(fromClone).toContain("./dist/tollgate doctor");
+    // The main job: the gates on tollgate itself (scripts/test-all.sh runs the same command).
+    expect(fromClone).toContain("./dist/tollgate ci");
     expect(fromClone).toContain("npm run test:all");
   });
 });
