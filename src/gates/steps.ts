@@ -70,13 +70,13 @@ export const TOOL_ENV = {
 export type StepExecutor = (spec: StepSpec) => Promise<StepOutput>;
 
 /** Clears what a previous run of the step left, so a report the tool does not write now is not read from then. */
-export function prepareReports(spec: StepSpec): void {
+function prepareReports(spec: StepSpec): void {
   for (const report of spec.reports) rmSync(report, { force: true, recursive: true });
   ensurePrivateDir(spec.workDir);
   for (const report of spec.reports) ensurePrivateDir(reportDir(report));
 }
 
-export function readReports(spec: StepSpec): Record<string, string | null> {
+function readReports(spec: StepSpec): Record<string, string | null> {
   const trees = (spec.reportTrees ?? []).flatMap((tree) => filesUnder(tree.dir, tree.suffix));
   return Object.fromEntries([...spec.reports, ...trees].map((path) => [path, readReport(path)]));
 }
