@@ -94,9 +94,14 @@ export async function runGates(request: GatesRequest): Promise<GatesRun> {
     custom.map((gate) => gate.name),
   );
   const stage: Stage = request.gate === undefined ? request.stage : "gate";
+  // In a stage, custom gates are the acceptance gate's: --skip, --only and gates.acceptance switch them.
+  const acceptanceWanted =
+    config.gates.acceptance.enabled &&
+    !config.skip.includes("acceptance") &&
+    (config.only.length === 0 || config.only.includes("acceptance"));
   const customGates = custom.filter((gate) =>
     request.gate === undefined
-      ? (gate.stages as readonly string[]).includes(request.stage)
+      ? acceptanceWanted && (gate.stages as readonly string[]).includes(request.stage)
       : request.gate === gate.name || request.gate === "acceptance",
   );
   if (detection.projects.length === 0 && customGates.length === 0) {

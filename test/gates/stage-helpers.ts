@@ -15,7 +15,7 @@ import type { GateResult, StageReport } from "../../src/gates/result.ts";
 import { PROJECT_ROOT, runTollgate, tempDir } from "../helpers.ts";
 import { type FakeTools, fakeTools } from "./fake-tools.ts";
 
-const PROJECTS = join(PROJECT_ROOT, "test/fixtures/gates/projects");
+export const PROJECTS = join(PROJECT_ROOT, "test/fixtures/gates/projects");
 const NODE_BIN = join(PROJECT_ROOT, "node_modules/.bin");
 
 export function sh(cwd: string, ...argv: string[]): string {

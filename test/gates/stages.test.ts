@@ -4,12 +4,12 @@
  * replaying fakes for the Python tools PyPI would have provided.
  */
 import { describe, expect, setDefaultTimeout, test } from "bun:test";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseJUnit } from "../../src/gates/parse-junit.ts";
 import { runTollgate, sourceFiles, tempDir } from "../helpers.ts";
 import { fakeTools, prints } from "./fake-tools.ts";
-import { fixture, gates, runGatesRaw, sh, validateSarif, verdicts } from "./stage-helpers.ts";
+import { fixture, gates, PROJECTS, runGatesRaw, sh, validateSarif, verdicts } from "./stage-helpers.ts";
 
 // Each test runs real tools through the binary a few times.
 setDefaultTimeout(120_000);
@@ -471,5 +471,52 @@ describe("post-edit never stops an agent", () => {
     expect(broken.code).toBe(0);
     expect(broken.stderr).toContain("preset");
     expect(broken.stderr).toContain("advisory: nothing was fixed; exit 0");
+  });
+});
+
+describe("custom gates: the project's own commands, read with the parser they name", () => {
+  test("exit code, JUnit, SARIF, lcov and Cobertura reports give their verdicts; acceptance runs them all", () => {
+    const dir = fixture("ts-clean");
+    const outputs = join(PROJECTS, "..", "outputs");
+    const copying = (name: string, parser: string, from: string, report: string) =>
+      [
+        "[[gates.custom]]",
+        `name = "${name}"`,
+        `command = ["cp", ${JSON.stringify(join(outputs, from))}, "${report}"]`,
+        `parser = "${parser}"`,
+        `report = "${report}"`,
+        'stages = ["nightly"]',
+        "",
+      ].join("\n");
+    writeFileSync(
+      join(dir, "tollgate.toml"),
+      [
+        copying("junit-tests", "junit", "pytest/junit-failures.xml", "out/junit.xml"),
+        copying("sarif-scan", "sarif", "sarif/biome.sarif", "out/scan.sarif"),
+        copying("lcov-cover", "lcov", "lcov/bun.lcov.info", "out/lcov.info"),
+        copying("cobertura-cover", "cobertura", "coverage-py/coverage.xml", "out/coverage.xml"),
+        '[[gates.custom]]\nname = "smoke"\ncommand = ["true"]\nparser = "exit-code"\nstages = ["ci"]\n',
+      ].join("\n"),
+    );
+    mkdirSync(join(dir, "out"));
+    const run = gates(["gate", "acceptance"], dir, { fakes: fakeTools([]) });
+    expect(verdicts(run)).toEqual({
+      "junit-tests": "fail",
+      "sarif-scan": "fail",
+      "lcov-cover": "fail",
+      "cobertura-cover": "fail",
+      smoke: "pass",
+    });
+    expect(run.gate("junit-tests").summary).toMatch(/failed/);
+    expect(run.gate("sarif-scan").findings.length).toBeGreaterThan(0);
+    expect(run.gate("lcov-cover").measurement?.unit).toBe("% lines covered");
+    // A stage runs the custom gates that name it.
+    const ci = gates(["ci", "--only=acceptance"], dir, { fakes: fakeTools([]) });
+    expect(verdicts(ci)).toEqual({ smoke: "pass" });
+    // Custom gates are the acceptance gate's: --skip=acceptance (or --only without it) leaves them out.
+    expect(verdicts(gates(["ci", "--only=lint"], dir, { fakes: fakeTools([]) }))).toEqual({ lint: "pass" });
+    expect(
+      gates(["ci", "--skip=acceptance"], dir, { fakes: fakeTools([]) }).report.gates.map((g) => g.id),
+    ).not.toContain("smoke");
   });
 });
