@@ -44,7 +44,7 @@ export function terminalTable(report: StageReport, options: TableOptions): strin
   const rows: Row[] = report.gates.map((gate) => ({
     gate,
     id: clean(gate.id),
-    summary: clean(gate.summary),
+    summary: truncated(clean(gate.summary)),
     time: duration(gate.durationMs),
   }));
   const widest = (cell: (row: Row) => string) => Math.max(0, ...rows.map((row) => cell(row).length));
@@ -68,12 +68,21 @@ export function terminalTable(report: StageReport, options: TableOptions): strin
   return `${[...lines, closing(report, paint)].join("\n")}\n`;
 }
 
+/** A summary longer than this is cut in its row (one long error would widen every row) and given whole below it. */
+const SUMMARY_WIDTH = 72;
+
+function truncated(summary: string): string {
+  return summary.length <= SUMMARY_WIDTH ? summary : `${summary.slice(0, SUMMARY_WIDTH - 3)}...`;
+}
+
 function details(gate: GateResult, verbose: boolean): string[] {
   const listed = verbose || gate.verdict === "fail" || gate.verdict === "error";
+  const whole = clean(gate.summary);
+  const summary = whole.length > SUMMARY_WIDTH ? [whole] : [];
   const findings = listed ? findingLines(gate) : [];
   const output = gate.verdict === "error" && gate.output ? outputTail(gate.output) : [];
   const install = gate.verdict === "missing" && gate.install ? [`install: ${clean(gate.install)}`] : [];
-  return [...findings, ...output, ...install].map((line) => `  ${line}`);
+  return [...summary, ...findings, ...output, ...install].map((line) => `  ${line}`);
 }
 
 function findingLines(gate: GateResult): string[] {

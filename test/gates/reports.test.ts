@@ -573,3 +573,17 @@ describe("terminal table", () => {
     expect(terminalTable(empty, { verbose: true, color: false })).toBe("tollgate ci: pass (0 gates) in 0.0s\n");
   });
 });
+
+describe("terminal table width", () => {
+  test("a long summary is cut in its row and given whole below it, so one error does not widen every row", () => {
+    const long = `lizard: \`/x/python -m lizard --version\` exited 1: ${"No module named lizard ".repeat(5)}`.trim();
+    const table = terminalTable(
+      { ...report, gates: [gate({ id: "complexity", verdict: "error", summary: long })] },
+      { verbose: false, color: false },
+    );
+    const [row, detail] = table.split("\n");
+    expect(row?.length).toBeLessThan(100);
+    expect(row).toContain("...");
+    expect(detail?.trim()).toBe(long);
+  });
+});
