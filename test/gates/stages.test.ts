@@ -550,3 +550,18 @@ describe("custom gates: the project's own commands, read with the parser they na
     ).not.toContain("smoke");
   });
 });
+
+describe("mutation testing within its budget", () => {
+  test("a run stopped at mutation.budget_seconds reports the score of what ran, marked partial", () => {
+    const dir = fixture("python-pkg", { venv: true });
+    writeFileSync(join(dir, "tollgate.toml"), "[mutation]\nbudget_seconds = 1\n");
+    const outputs = join(PROJECTS, "..", "outputs", "mutmut", "mutants");
+    const fakes = fakeTools(["mutmut"], {
+      mutmut: [{ pattern: "run*", body: `mkdir -p mutants && cp -r '${outputs}'/. mutants/ && exec sleep 30` }],
+    });
+    const run = gates(["gate", "mutation"], dir, { fakes });
+    expect(run.gate("mutation").measurement).toMatchObject({ value: 50, partial: true });
+    expect(run.gate("mutation").summary).toContain("(partial: stopped before every mutant ran)");
+    expect(run.gate("mutation").durationMs).toBeLessThan(10_000);
+  });
+});
