@@ -21,7 +21,7 @@ import { buildFor, hostTarget } from "../build.ts";
 import { median } from "./stats.ts";
 
 const ROOT = join(import.meta.dir, "../..");
-const RUNS = 5;
+const RUNS = 7;
 const MAX_ORCHESTRATION = 1.1;
 const MAX_CACHED_SHARE = 0.1;
 
