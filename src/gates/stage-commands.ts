@@ -3,10 +3,12 @@
  * and `gate NAME`: one command surface over every gate, with the terminal
  * table on stderr, `--json` on stdout, and the report files asked for.
  */
-import { appendFileSync, existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { appendFileSync, existsSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { type ArgsDef, defineCommand } from "citty";
 import {
+  describeFsError,
+  EnvironmentError,
   ExitCode,
   ensurePrivateDir,
   findProjectRoot,
@@ -14,11 +16,12 @@ import {
   jsonArg,
   printJson,
   projectStateDir,
+  UserError,
   useColor,
   writeFileAtomic,
   writeStderr,
 } from "../core/index.ts";
-import { loadSigningKey, signEvidence } from "../receipts/index.ts";
+import { loadSigningKey, type SigningKey, signEvidence } from "../receipts/index.ts";
 import { configFlagArgs, flagOverrides } from "./config-flags.ts";
 import { GATE_NAMES } from "./config-schema.ts";
 import { junitReport } from "./report-junit.ts";
@@ -62,12 +65,49 @@ interface StageArgs {
   json?: boolean;
 }
 
-async function writeOutputs(report: StageReport, notes: string[], args: StageArgs): Promise<void> {
-  const cwd = process.cwd();
-  if (args.sarif) writeFileAtomic(resolve(cwd, args.sarif), sarifReport(report), { mode: 0o644 });
-  if (args.junit) writeFileAtomic(resolve(cwd, args.junit), junitReport(report), { mode: 0o644 });
+/** Where the reports go and the signing key, checked before anything runs: a bad --sarif path must not cost a whole run. */
+interface Outputs {
+  sarif?: string;
+  junit?: string;
+  key?: SigningKey;
+}
+
+async function prepareOutputs(args: StageArgs): Promise<Outputs> {
+  const target = (flag: string, file: string) => {
+    const path = resolve(process.cwd(), file);
+    if (!existsSync(dirname(path)) || !statSync(dirname(path)).isDirectory()) {
+      throw new UserError("BAD_ARGUMENTS", `--${flag} ${file}: the folder ${dirname(path)} does not exist`);
+    }
+    return path;
+  };
+  return {
+    ...(args.sarif ? { sarif: target("sarif", args.sarif) } : {}),
+    ...(args.junit ? { junit: target("junit", args.junit) } : {}),
+    ...(args.key ? { key: await loadSigningKey(args.key) } : {}),
+  };
+}
+
+/** A report file; one that cannot be written is the environment's failure (exit 4), never silently missing. */
+function writeReport(path: string, text: string, what: string, append = false): void {
+  try {
+    if (append) appendFileSync(path, text);
+    else writeFileAtomic(path, text, { mode: 0o644 });
+  } catch (error) {
+    throw new EnvironmentError("REPORT_UNWRITABLE", `could not write ${what} ${path}: ${describeFsError(error)}`);
+  }
+}
+
+async function writeOutputs(report: StageReport, notes: string[], args: StageArgs, outputs: Outputs): Promise<void> {
+  if (args.json) printJson({ ...report, notes });
+  else {
+    for (const note of notes) writeStderr(`note: ${note}\n`);
+    writeStderr(terminalTable(report, { verbose: args.verbose === true, color: useColor(2) }));
+  }
+  if (outputs.sarif) writeReport(outputs.sarif, sarifReport(report), "the SARIF report");
+  if (outputs.junit) writeReport(outputs.junit, junitReport(report), "the JUnit report");
   const summaryFile = process.env.GITHUB_STEP_SUMMARY;
-  if (summaryFile) appendFileSync(summaryFile, `${stepSummary(report)}\n`);
+  if (summaryFile)
+    writeReport(summaryFile, `${stepSummary(report)}\n`, "the step summary ($GITHUB_STEP_SUMMARY)", true);
   const stateDir = projectStateDir(report.root);
   ensurePrivateDir(stateDir);
   // As pytest does for its cache: git, and the tools that honour .gitignore, leave tollgate's state alone.
@@ -75,14 +115,9 @@ async function writeOutputs(report: StageReport, notes: string[], args: StageArg
   if (!existsSync(ignore)) writeFileAtomic(ignore, "*\n", { mode: 0o644 });
   const evidence = `${JSON.stringify(report, null, 2)}\n`;
   writeFileAtomic(join(stateDir, "evidence.json"), evidence, { mode: 0o644 });
-  if (args.key) {
-    const jws = await signEvidence(evidence, await loadSigningKey(args.key));
+  if (outputs.key) {
+    const jws = await signEvidence(evidence, outputs.key);
     writeFileAtomic(join(stateDir, "evidence.jws"), `${jws}\n`, { mode: 0o644 });
-  }
-  if (args.json) printJson({ ...report, notes });
-  else {
-    for (const note of notes) writeStderr(`note: ${note}\n`);
-    writeStderr(terminalTable(report, { verbose: args.verbose === true, color: useColor(2) }));
   }
 }
 
@@ -95,9 +130,10 @@ async function runStageCommand(stage: Exclude<Stage, "gate">, args: StageArgs, g
     ...(args.changed === undefined ? {} : { changed: args.changed }),
     ...(gate === undefined ? {} : { gate }),
   };
-  if (stage === "post-edit") return advise(request, args);
+  const outputs = await prepareOutputs(args);
+  if (stage === "post-edit") return advise(request, args, outputs);
   const { report, notes } = await runGates(request);
-  await writeOutputs(report, notes, args);
+  await writeOutputs(report, notes, args, outputs);
   return report.verdict === "pass" ? ExitCode.ok : ExitCode.checkFailed;
 }
 
@@ -106,10 +142,10 @@ async function runStageCommand(stage: Exclude<Stage, "gate">, args: StageArgs, g
  * and its exit code never stops the agent, not even when it could not run
  * (no git repository, a config typo): it says why on stderr instead.
  */
-async function advise(request: GatesRequest, args: StageArgs): Promise<number> {
+async function advise(request: GatesRequest, args: StageArgs, outputs: Outputs): Promise<number> {
   try {
     const { report, notes } = await runGates(request);
-    await writeOutputs(report, notes, args);
+    await writeOutputs(report, notes, args, outputs);
   } catch (error) {
     if (!isTollgateError(error)) throw error;
     writeStderr(`tollgate post-edit: ${error.message} (advisory: nothing was fixed; exit 0)\n`);

@@ -54,9 +54,14 @@ export interface GatesRun {
 }
 
 /** tollgate run in `cwd` with the fixture tools on PATH, its output as text (for the runs that print no report). */
-export function runGatesRaw(args: string[], cwd: string, fakes: FakeTools = fakeTools([])) {
+export function runGatesRaw(
+  args: string[],
+  cwd: string,
+  fakes: FakeTools = fakeTools([]),
+  env: Record<string, string> = {},
+) {
   const path = [fakes.bin, NODE_BIN, process.env.PATH ?? "/usr/bin:/bin"].join(":");
-  return runTollgate(args, { cwd, compiled: true, env: { PATH: path } });
+  return runTollgate(args, { cwd, compiled: true, env: { PATH: path, ...env } });
 }
 
 export function gates(

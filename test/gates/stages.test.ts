@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { parseJUnit } from "../../src/gates/parse-junit.ts";
 import { runTollgate, sourceFiles, tempDir } from "../helpers.ts";
 import { fakeTools, prints } from "./fake-tools.ts";
-import { fixture, gates, PROJECTS, runGatesRaw, sh, validateSarif, verdicts } from "./stage-helpers.ts";
+import { fixture, gates, PROJECTS, runGatesRaw, runTollgateIn, sh, validateSarif, verdicts } from "./stage-helpers.ts";
 
 // Each test runs real tools through the binary a few times.
 setDefaultTimeout(120_000);
@@ -563,5 +563,28 @@ describe("mutation testing within its budget", () => {
     expect(run.gate("mutation").measurement).toMatchObject({ value: 50, partial: true });
     expect(run.gate("mutation").summary).toContain("(partial: stopped before every mutant ran)");
     expect(run.gate("mutation").durationMs).toBeLessThan(10_000);
+  });
+});
+
+describe("report files", () => {
+  test("a --sarif path in a missing folder, or an unknown --key, is refused before any tool runs (exit 2)", () => {
+    const dir = fixture("ts-clean");
+    const fakes = fakeTools(["lizard"]);
+    const sarif = runGatesRaw(["ci", "--sarif", "no/such/folder/out.sarif"], dir, fakes);
+    expect(sarif.code).toBe(2);
+    expect(sarif.stderr).toContain("--sarif no/such/folder/out.sarif: the folder");
+    const key = runGatesRaw(["ci", "--key", "A".repeat(43)], dir, fakes);
+    expect(key.code).toBe(2);
+    expect(fakes.calls()).toEqual([]);
+  });
+
+  test("a step summary file that cannot be written is an environment failure (exit 4), after the results are shown", () => {
+    const dir = fixture("ts-clean");
+    const run = runTollgateIn(dir, ["gate", "lint"], {
+      GITHUB_STEP_SUMMARY: join(dir, "missing-folder", "summary.md"),
+    });
+    expect(run.stderr).toContain("pass  lint");
+    expect(run.stderr).toContain("could not write the step summary ($GITHUB_STEP_SUMMARY)");
+    expect(run.code).toBe(4);
   });
 });
