@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { parseJUnit } from "../../src/gates/parse-junit.ts";
 import { runTollgate, sourceFiles, tempDir } from "../helpers.ts";
 import { fakeTools, prints } from "./fake-tools.ts";
-import { fixture, gates, PROJECTS, runGatesRaw, runTollgateIn, sh, validateSarif, verdicts } from "./stage-helpers.ts";
+import { fixture, gates, PROJECTS, runGatesRaw, sh, validateSarif, verdicts } from "./stage-helpers.ts";
 
 // Each test runs real tools through the binary a few times.
 setDefaultTimeout(120_000);
