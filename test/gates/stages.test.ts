@@ -580,9 +580,8 @@ describe("report files", () => {
 
   test("a step summary file that cannot be written is an environment failure (exit 4), after the results are shown", () => {
     const dir = fixture("ts-clean");
-    const run = runTollgateIn(dir, ["gate", "lint"], {
-      GITHUB_STEP_SUMMARY: join(dir, "missing-folder", "summary.md"),
-    });
+    const summary = { GITHUB_STEP_SUMMARY: join(dir, "missing-folder", "summary.md") };
+    const run = runGatesRaw(["gate", "lint"], dir, fakeTools([]), summary);
     expect(run.stderr).toContain("pass  lint");
     expect(run.stderr).toContain("could not write the step summary ($GITHUB_STEP_SUMMARY)");
     expect(run.code).toBe(4);
