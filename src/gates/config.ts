@@ -62,6 +62,15 @@ export interface ResolvedConfig {
   file: string | undefined;
 }
 
+/** Whether `gate` runs under this config: enabled, not skipped, and named by `only` when that is set. */
+export function gateWanted(config: GatesConfig, gate: GateName): boolean {
+  return (
+    config.gates[gate].enabled &&
+    !config.skip.includes(gate) &&
+    (config.only.length === 0 || config.only.includes(gate))
+  );
+}
+
 export function loadConfig(files: ProjectFiles, flags: readonly FlagOverride[] = []): ResolvedConfig {
   return resolveConfig(findConfigSource(files), flags);
 }

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { EnvironmentError, sha256Hex, UserError, userCacheDir } from "../core/index.ts";
-import { closest, type FlagOverride, loadConfig } from "./config.ts";
+import { closest, type FlagOverride, gateWanted, loadConfig } from "./config.ts";
 import { GATE_NAMES, type GateName } from "./config-schema.ts";
 import { projectFiles } from "./config-sources.ts";
 import { type Detection, detectProject } from "./detect.ts";
@@ -95,13 +95,9 @@ export async function runGates(request: GatesRequest): Promise<GatesRun> {
   );
   const stage: Stage = request.gate === undefined ? request.stage : "gate";
   // In a stage, custom gates are the acceptance gate's: --skip, --only and gates.acceptance switch them.
-  const acceptanceWanted =
-    config.gates.acceptance.enabled &&
-    !config.skip.includes("acceptance") &&
-    (config.only.length === 0 || config.only.includes("acceptance"));
   const customGates = custom.filter((gate) =>
     request.gate === undefined
-      ? acceptanceWanted && (gate.stages as readonly string[]).includes(request.stage)
+      ? gateWanted(config, "acceptance") && (gate.stages as readonly string[]).includes(request.stage)
       : request.gate === gate.name || request.gate === "acceptance",
   );
   if (detection.projects.length === 0 && customGates.length === 0) {

@@ -8,8 +8,8 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { buildInfo, isTollgateError, sha256Hex, userCacheDir, writeStderr } from "../core/index.ts";
 import { type InputHasher, inputHasher, type StepCache, stepCache, stepCacheKey, walkFiles } from "./cache.ts";
-import type { GatesConfig } from "./config.ts";
-import type { CustomGate, GateName } from "./config-schema.ts";
+import { type GatesConfig, gateWanted } from "./config.ts";
+import type { CustomGate } from "./config-schema.ts";
 import type { Detection, Project } from "./detect.ts";
 import type { Finding } from "./findings.ts";
 import type { Evaluation, GateContext, GateDefinition, GatePlan, ProjectContext } from "./gate-defs.ts";
@@ -93,12 +93,8 @@ function filesIn(files: readonly string[] | undefined, project: Project): string
 
 function planTasks(input: RunInput): Task[] {
   const { spec, config, root } = input;
-  const wanted = (gate: GateName) =>
-    config.gates[gate].enabled &&
-    !config.skip.includes(gate) &&
-    (config.only.length === 0 || config.only.includes(gate));
-  const fixers = spec.fixers.filter(wanted);
-  const gates = spec.gates.filter(wanted);
+  const fixers = spec.fixers.filter((gate) => gateWanted(config, gate));
+  const gates = spec.gates.filter((gate) => gateWanted(config, gate));
   const projects = input.detection.projects;
   const several = projects.length > 1;
   const runDir = join(workDir(root), "run");
