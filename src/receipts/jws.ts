@@ -77,10 +77,16 @@ function decodeJson(segment: string): unknown {
  * JWS has one spelling. Empty passes, so that `alg: "none"` tokens (empty
  * signature) are refused by name.
  */
-function canonicalBytes(segment: string): Buffer<ArrayBuffer> | undefined {
-  const bytes = Buffer.from(segment, "base64url");
-  return bytes.toString("base64url") === segment ? bytes : undefined;
+export function canonicalBytes(segment: string): Buffer<ArrayBuffer> | undefined {
+  if (!BASE64URL.test(segment) || segment.length % 4 === 1) return undefined;
+  // The last character's bits beyond the data must be zero: 4 of them after 2 characters, 2 after 3.
+  const spare = [0, 0, 0b1111, 0b11][segment.length % 4] as number;
+  if (spare !== 0 && (BASE64URL_VALUES.indexOf(segment.at(-1) as string) & spare) !== 0) return undefined;
+  return Buffer.from(segment, "base64url");
 }
+
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
+const BASE64URL_VALUES = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
