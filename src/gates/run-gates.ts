@@ -9,7 +9,7 @@ import { EnvironmentError, sha256Hex, UserError, userCacheDir } from "../core/in
 import { closest, type FlagOverride, gateWanted, loadConfig } from "./config.ts";
 import { GATE_NAMES, type GateName } from "./config-schema.ts";
 import { projectFiles } from "./config-sources.ts";
-import { type Detection, detectProject } from "./detect.ts";
+import { detectProject } from "./detect.ts";
 import {
   changedSince,
   type GitRunner,
@@ -22,13 +22,12 @@ import {
   unstagedFiles,
   workingTreeHash,
 } from "./git.ts";
-import { type ProbeRunner, probeTools, realRunner } from "./probe.ts";
+import { probeTools, realRunner } from "./probe.ts";
 import { cachedVersionRunner } from "./probe-cache.ts";
 import type { Stage, StageReport } from "./result.ts";
 import { runStage } from "./runner.ts";
 import { runSandboxedStep } from "./sandboxed-steps.ts";
 import { STAGE_SPECS, type StageSpec, singleGateSpec } from "./stages.ts";
-import type { StepExecutor } from "./steps.ts";
 
 export interface GatesRequest {
   root: string;
@@ -39,13 +38,10 @@ export interface GatesRequest {
   /** --changed: "" for the default base, or a ref. */
   changed?: string;
   useCache: boolean;
-  probeRunner?: ProbeRunner;
-  execute?: StepExecutor;
 }
 
 export interface GatesRun {
   report: StageReport;
-  detection: Detection;
   /** What a person should know beyond the verdicts (files not re-staged, detection problems). */
   notes: string[];
 }
@@ -85,8 +81,8 @@ function stageSpec(request: GatesRequest, customNames: readonly string[]): Stage
 
 export async function runGates(request: GatesRequest): Promise<GatesRun> {
   const { root } = request;
-  const started = Date.now();
-  const { config } = loadConfig(projectFiles(root), request.flags);
+  const startedAt = new Date();
+  const { config, file } = loadConfig(projectFiles(root), request.flags);
   const detection = detectProject(root);
   const custom = config.gates.custom;
   const spec = stageSpec(
@@ -125,7 +121,7 @@ export async function runGates(request: GatesRequest): Promise<GatesRun> {
       changedInfo = { ref, mergeBase: changed.mergeBase, files: files.length };
     }
   }
-  const probes = await probeTools(detection, request.probeRunner ?? cachedVersionRunner(realRunner(), userCacheDir()));
+  const probes = await probeTools(detection, cachedVersionRunner(realRunner(), userCacheDir()));
   const restage =
     spec.scope === "staged" && files !== undefined ? await restager(git, top, root, files, notes) : undefined;
   const report = await runStage({
@@ -139,14 +135,14 @@ export async function runGates(request: GatesRequest): Promise<GatesRun> {
     ...(files === undefined ? {} : { files }),
     ...(inGit ? { listFiles: async () => underRoot(await listFiles(git), top, root) } : {}),
     useCache: request.useCache,
-    ...(request.execute || config.sandbox ? { execute: request.execute ?? runSandboxedStep } : {}),
+    ...(config.sandbox ? { execute: runSandboxedStep } : {}),
     ...(restage ? { afterFixers: restage } : {}),
+    startedAt,
   });
   if (inGit) report.treeHash = await workingTreeHash(git);
   if (changedInfo) report.changedSince = changedInfo;
-  report.startedAt = new Date(started).toISOString();
-  report.durationMs = Date.now() - started;
-  return { report, detection, notes };
+  if (file !== undefined) report.config.file = file;
+  return { report, notes };
 }
 
 function sha256File(root: string, file: string): string {

@@ -32,7 +32,7 @@ export interface RunInput {
   detection: Detection;
   config: GatesConfig;
   probes: readonly ToolProbe[];
-  /** Gates to run; the stage's gates when absent (`tollgate gate NAME` names one). */
+  /** The project's custom gates that run in this stage (or the one `tollgate gate NAME` names). */
   customGates: readonly CustomGate[];
   /** Files (relative to the root) file-level gates are limited to; undefined: every file. */
   files?: readonly string[];
@@ -41,7 +41,8 @@ export interface RunInput {
   useCache: boolean;
   /** Runs a step; the sandbox executor or a test's fake in place of the direct runner. */
   execute?: StepExecutor;
-  now?: () => Date;
+  /** When the run began (the caller's config loading, detection and probes count too); now by default. */
+  startedAt?: Date;
   /** Steps run at once; the machine's parallelism by default. */
   concurrency?: number;
   /** Called when the fixers are done, before the other gates run (pre-commit re-stages here). */
@@ -183,7 +184,7 @@ interface StepRunner {
   run(spec: StepSpec, cacheOnly: boolean): Promise<StepOutput | undefined>;
 }
 
-function stepRunner(input: RunInput, hasher: () => Promise<InputHasher>, cache: StepCache): StepRunner {
+function stepRunner(input: RunInput, hasher: () => InputHasher, cache: StepCache): StepRunner {
   const execute = input.execute ?? runStep;
   const limit = limiter(Math.max(1, input.concurrency ?? availableParallelism()));
   const started = new Map<string, Promise<StepOutput | undefined>>();
@@ -196,7 +197,7 @@ function stepRunner(input: RunInput, hasher: () => Promise<InputHasher>, cache: 
     const made = (async () => {
       const prefix = cwd === input.root ? "" : `${cwd.slice(input.root.length + 1)}/`;
       const files = (await allFiles()).filter((file) => file.startsWith(prefix));
-      return (await hasher()).digest(files);
+      return hasher().digest(files);
     })();
     digests.set(cwd, made);
     return made;
@@ -330,24 +331,27 @@ export function runStage(input: RunInput): Promise<StageReport> {
 }
 
 async function runLocked(input: RunInput): Promise<StageReport> {
-  const now = input.now ?? (() => new Date());
-  const startedAt = now();
+  const startedAt = input.startedAt ?? new Date();
   const tasks = planTasks(input);
   const stateDir = workDir(input.root);
-  const hasher = once(async () => inputHasher(input.root, stateDir));
+  let known: InputHasher | undefined;
+  const hasher = () => {
+    known ??= inputHasher(input.root, stateDir);
+    return known;
+  };
   const steps = stepRunner(input, hasher, stepCache(stateDir));
   const results: GateResult[] = [];
   for (const task of tasks.filter((item) => item.fixer)) results.push(await runTask(task, steps));
   if (input.afterFixers) await input.afterFixers();
   results.push(...(await Promise.all(tasks.filter((item) => !item.fixer).map((task) => runTask(task, steps)))));
-  if (input.useCache) (await hasher()).save();
+  if (input.useCache) hasher().save();
   return {
     schemaVersion: 1,
     stage: input.stage,
     root: input.root,
     tollgateVersion: buildInfo().version,
     startedAt: startedAt.toISOString(),
-    durationMs: now().getTime() - startedAt.getTime(),
+    durationMs: Date.now() - startedAt.getTime(),
     verdict: results.some((result) => failsStage(result, input.spec)) ? "fail" : "pass",
     config: { preset: input.config.preset },
     gates: results,

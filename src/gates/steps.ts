@@ -5,7 +5,7 @@
  * cache stores; gates are verdicts read from them.
  */
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { childEnv, ensurePrivateDir, runProcess, stripAnsi } from "../core/index.ts";
 
 interface StepCommand {
@@ -73,7 +73,7 @@ export type StepExecutor = (spec: StepSpec) => Promise<StepOutput>;
 function prepareReports(spec: StepSpec): void {
   for (const report of spec.reports) rmSync(report, { force: true, recursive: true });
   ensurePrivateDir(spec.workDir);
-  for (const report of spec.reports) ensurePrivateDir(reportDir(report));
+  for (const report of spec.reports) ensurePrivateDir(dirname(report));
 }
 
 function readReports(spec: StepSpec): Record<string, string | null> {
@@ -137,10 +137,6 @@ function filesUnder(dir: string, suffix: string): string[] {
   } catch {
     return [];
   }
-}
-
-function reportDir(path: string): string {
-  return path.slice(0, path.lastIndexOf("/"));
 }
 
 function readReport(path: string): string | null {
