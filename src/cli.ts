@@ -51,7 +51,7 @@ async function receiptCommands() {
   const [receipts, sandbox] = await Promise.all([import("./receipts/commands.ts"), import("./sandbox/index.ts")]);
   return receipts.receiptCommands({
     contractSha256: (path) => sandbox.contractSha256(sandbox.loadContract(path)),
-    policySha256: (path) => sandbox.policySha256(sandbox.loadPolicy(path)),
+    policySha256: async (path) => sandbox.policySha256(await sandbox.loadPolicy(path)),
   });
 }
 

@@ -6,6 +6,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, realpathSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { UserError } from "../src/core/index.ts";
 
 export const PROJECT_ROOT = join(import.meta.dir, "..");
 export const BINARY = join(PROJECT_ROOT, "dist", "tollgate");
@@ -93,4 +94,15 @@ export function runTollgate(args: string[], options: RunOptions = {}): RunResult
     timeout: 60_000,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** The UserError `promise` rejects with; fails the test when it resolves or rejects with anything else. */
+export async function userErrorOf(promise: Promise<unknown>): Promise<UserError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof UserError) return error;
+    throw error;
+  }
+  throw new Error("expected a UserError, nothing was thrown");
 }

@@ -48,7 +48,7 @@ function readText(path: string, what: string): string {
  */
 export interface DocumentHashes {
   contractSha256(path: string): string;
-  policySha256(path: string): string;
+  policySha256(path: string): Promise<string>;
 }
 
 function describeKey(record: KeyRecord, dir: string): string {
@@ -176,7 +176,7 @@ const verifyCommand = (documents: DocumentHashes) =>
         throw new UserError("BAD_ARGUMENTS", "--tree applies to gate evidence, not receipts");
       const expect = {
         contractSha256: args.contract === undefined ? undefined : documents.contractSha256(args.contract),
-        policySha256: args.policy === undefined ? policyHash : documents.policySha256(args.policy),
+        policySha256: args.policy === undefined ? policyHash : await documents.policySha256(args.policy),
       };
       try {
         const { receipt, extension, kid } = await verifyReceipt(jws, trusted, expect);

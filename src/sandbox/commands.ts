@@ -63,9 +63,9 @@ const check = defineCommand({
     policy: { type: "string", description: "Policy file (CSC v0.1 YAML)", required: true },
     ...jsonArg,
   },
-  run({ args }) {
+  async run({ args }) {
     const contract = loadContract(args.contract);
-    const policy = loadPolicy(args.policy);
+    const policy = await loadPolicy(args.policy);
     const evaluation = evaluate(contract, policy, {
       fs: cachingFileSystem(),
       searchPath: process.env.PATH ?? "",

@@ -27,7 +27,7 @@ import { evaluate } from "./evaluate.ts";
 import { cachingFileSystem } from "./executable.ts";
 import { execute } from "./executor.ts";
 import type { ExecutionMode, ExecutionOutcome } from "./plan.ts";
-import { loadPolicy } from "./policy.ts";
+import { loadPolicy, type Policy } from "./policy.ts";
 import { executionReceipt, type ReceiptStatus } from "./receipt-build.ts";
 import { resolveSecrets } from "./secrets.ts";
 
@@ -70,7 +70,7 @@ export async function execContract(input: ExecInput): Promise<ExecResult> {
   const startedAt = now();
   const executionId = `exe_${randomHex(16)}`;
   const contract = loadContract(input.contract);
-  const policy = loadPolicy(input.policy);
+  const policy = await loadPolicy(input.policy);
   const key = input.key === undefined ? undefined : await loadSigningKey(input.key);
   const evaluation = evaluate(contract, policy, {
     fs: cachingFileSystem(),
@@ -200,7 +200,7 @@ async function useApprovals(
   input: ExecInput,
   approvalMode: string,
   contractSha256: string,
-  policy: ReturnType<typeof loadPolicy>,
+  policy: Policy,
   executionId: string,
   now: Date,
 ): Promise<{ ok: true; approvalIds: string[] } | { ok: false; messages: string[] }> {

@@ -107,7 +107,7 @@ export function parsePolicy(input: unknown, what = "policy"): Policy {
 }
 
 /** Reads, strictly parses (YAML, which includes JSON) and validates a policy file (at most 512 KiB). */
-export function loadPolicy(path: string): Policy {
+export async function loadPolicy(path: string): Promise<Policy> {
   const what = `policy ${path}`;
-  return parsePolicy(parseStrictYaml(readDocument(path, POLICY_MAX_BYTES, "policy"), what), what);
+  return parsePolicy(await parseStrictYaml(readDocument(path, POLICY_MAX_BYTES, "policy"), what), what);
 }

@@ -2,9 +2,12 @@
  * Strict YAML: the YAML 1.2 core schema (so `yes`, `no` and `on` stay
  * strings), no custom or YAML 1.1 tags, no merge keys, duplicate keys
  * rejected, and few aliases (a billion-laughs document fails fast).
+ * Documents in the plain block subset policies are written in are read
+ * without loading the `yaml` library (plain-yaml.ts); the rest, and every
+ * error, go through it.
  */
-import { parseDocument } from "yaml";
 import { UserError } from "../core/index.ts";
+import { parsePlainYaml } from "./plain-yaml.ts";
 
 const MAX_ALIAS_COUNT = 20;
 
@@ -13,7 +16,13 @@ function firstLine(message: string): string {
 }
 
 /** Parses `text` as one YAML document holding a mapping; errors start with `what`. */
-export function parseStrictYaml(text: string, what: string): Record<string, unknown> {
+export async function parseStrictYaml(text: string, what: string): Promise<Record<string, unknown>> {
+  return parsePlainYaml(text) ?? parseWithLibrary(text, what);
+}
+
+/** The full strict parser: every document outside the plain subset, and the reference the subset is tested against. */
+export async function parseWithLibrary(text: string, what: string): Promise<Record<string, unknown>> {
+  const { parseDocument } = await import("yaml");
   const doc = parseDocument(text, {
     version: "1.2",
     schema: "core",

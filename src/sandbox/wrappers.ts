@@ -96,9 +96,16 @@ function wrapperOptions(spec: WrapperSpec): WrapperOptions {
   };
 }
 
-const WRAPPER_OPTIONS: ReadonlyMap<string, WrapperOptions> = new Map(
-  Object.entries(WRAPPERS).map(([name, spec]) => [name, wrapperOptions(spec)]),
-);
+/** Prepared on first use: a one-shot `tollgate exec` meets one or two wrappers, if any. */
+const preparedWrappers = new Map<string, WrapperOptions>();
+
+function wrapperNamed(name: string): WrapperOptions | undefined {
+  const spec = Object.hasOwn(WRAPPERS, name) ? WRAPPERS[name] : undefined;
+  if (spec === undefined) return undefined;
+  let prepared = preparedWrappers.get(name);
+  if (prepared === undefined) preparedWrappers.set(name, (prepared = wrapperOptions(spec)));
+  return prepared;
+}
 
 interface Unwrapped {
   /** Where the wrapped command starts in the wrapper's argv, if the wrapper names one. */
@@ -165,7 +172,7 @@ export function commandChain(argv: readonly string[]): Link[] {
   let start = 0;
   for (;;) {
     const name = programName(argv[start] ?? "");
-    const wrapper = WRAPPER_OPTIONS.get(name);
+    const wrapper = wrapperNamed(name);
     const { inner, commandString } = wrapper ? unwrap(wrapper, argv, start) : NOT_A_WRAPPER;
     chain.push({ argv, start, name, commandString });
     if (inner === undefined) return chain;

@@ -2,7 +2,6 @@ import { describe, expect, test } from "bun:test";
 import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { UserError } from "../../src/core/index.ts";
 import {
   AGENTS_BEGIN,
   AGENTS_END,
@@ -17,7 +16,7 @@ import {
   type SetupOptions,
   upsertAgentsBlock,
 } from "../../src/gates/setup.ts";
-import { PROJECT_ROOT, tempDir } from "../helpers.ts";
+import { PROJECT_ROOT, tempDir, userErrorOf } from "../helpers.ts";
 
 const SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin";
 
@@ -63,16 +62,6 @@ function itemOf(items: readonly SetupItem[], item: SetupItem["item"]): SetupItem
   const found = items.find((entry) => entry.item === item);
   if (found === undefined) throw new Error(`no ${item} item`);
   return found;
-}
-
-async function userErrorOf(promise: Promise<unknown>): Promise<UserError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof UserError) return error;
-    throw error;
-  }
-  throw new Error("expected a UserError");
 }
 
 /** A fake `tollgate` on PATH that records its arguments and exits with `exitCode`. */

@@ -14,7 +14,7 @@ import {
   parseStrictJson,
   parseStrictYaml,
 } from "../../src/sandbox/index.ts";
-import { tempDir } from "../helpers.ts";
+import { tempDir, userErrorOf } from "../helpers.ts";
 import { CSC_DIR, command, contractInput, policyInput, SHARED_CSC_DIR } from "./fixtures.ts";
 
 interface Fixture {
@@ -94,22 +94,22 @@ describe("CSC conformance fixtures", () => {
   }
 
   for (const fixture of fixtures("conformance/policies/loader.json")) {
-    test(`${fixture.id}: ${fixture.valid ? "loads" : `fails with "${fixture.expected_error_contains}"`}`, () => {
+    test(`${fixture.id}: ${fixture.valid ? "loads" : `fails with "${fixture.expected_error_contains}"`}`, async () => {
       const path =
         fixture.source === "missing_file"
           ? join(tempDir(), "missing.yaml")
           : write("policy.yaml", fixture.raw_text ?? "");
-      if (fixture.valid) expect(loadPolicy(path).name).toBe("loader-valid");
-      else expect(thrown(() => loadPolicy(path)).message).toContain(fixture.expected_error_contains as string);
+      if (fixture.valid) expect((await loadPolicy(path)).name).toBe("loader-valid");
+      else expect((await userErrorOf(loadPolicy(path))).message).toContain(fixture.expected_error_contains as string);
     });
   }
 
-  test("the examples load: two contracts and two policies", () => {
+  test("the examples load: two contracts and two policies", async () => {
     for (const name of ["git-status", "npm-test"]) {
       expect(loadContract(join(CSC_DIR, "examples", "contracts", `${name}.json`)).version).toBe("csc.v0.1");
     }
     for (const name of ["dev-readonly", "dev-test-no-network"]) {
-      expect(loadPolicy(join(CSC_DIR, "examples", "policies", `${name}.yaml`)).name).toBe(name);
+      expect((await loadPolicy(join(CSC_DIR, "examples", "policies", `${name}.yaml`))).name).toBe(name);
     }
   });
 });
@@ -230,8 +230,8 @@ describe("strict JSON", () => {
 });
 
 describe("strict YAML", () => {
-  test("yes, no, on and off stay strings (YAML 1.2 core schema)", () => {
-    expect(parseStrictYaml("a: yes\nb: no\nc: on\nd: off\ne: true\n", "doc")).toEqual({
+  test("yes, no, on and off stay strings (YAML 1.2 core schema)", async () => {
+    expect(await parseStrictYaml("a: yes\nb: no\nc: on\nd: off\ne: true\n", "doc")).toEqual({
       a: "yes",
       b: "no",
       c: "on",
@@ -240,61 +240,63 @@ describe("strict YAML", () => {
     });
   });
 
-  test("a duplicate key is refused, naming the key and its line", () => {
-    expect(thrown(() => parseStrictYaml("a: 1\nb:\n  c: 1\n  c: 2\n", "policy p.yaml")).message).toBe(
+  test("a duplicate key is refused, naming the key and its line", async () => {
+    expect((await userErrorOf(parseStrictYaml("a: 1\nb:\n  c: 1\n  c: 2\n", "policy p.yaml"))).message).toBe(
       'policy p.yaml: duplicate key "c" at line 4; keep one of them',
     );
   });
 
-  test("custom and YAML 1.1 tags are refused", () => {
-    expect(thrown(() => parseStrictYaml("a: !foo x\n", "doc")).message).toContain("invalid YAML: Unresolved tag");
-    expect(thrown(() => parseStrictYaml("a: !!binary aGk=\n", "doc")).code).toBe("INVALID_YAML");
+  test("custom and YAML 1.1 tags are refused", async () => {
+    expect((await userErrorOf(parseStrictYaml("a: !foo x\n", "doc"))).message).toContain(
+      "invalid YAML: Unresolved tag",
+    );
+    expect((await userErrorOf(parseStrictYaml("a: !!binary aGk=\n", "doc"))).code).toBe("INVALID_YAML");
   });
 
-  test("merge keys are not merged: << stays a key, which no schema knows", () => {
-    const value = parseStrictYaml("base: &b {name: x}\n<<: *b\n", "doc");
+  test("merge keys are not merged: << stays a key, which no schema knows", async () => {
+    const value = await parseStrictYaml("base: &b {name: x}\n<<: *b\n", "doc");
     expect(Object.keys(value)).toEqual(["base", "<<"]);
   });
 
-  test("billion laughs fails fast with an error", () => {
+  test("billion laughs fails fast with an error", async () => {
     const levels = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
     for (let i = 1; i < 10; i++)
       levels.push(
         `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [*${String.fromCharCode(96 + i)}, *${String.fromCharCode(96 + i)}, *${String.fromCharCode(96 + i)}, *${String.fromCharCode(96 + i)}, *${String.fromCharCode(96 + i)}, *${String.fromCharCode(96 + i)}, *${String.fromCharCode(96 + i)}, *${String.fromCharCode(96 + i)}, *${String.fromCharCode(96 + i)}, *${String.fromCharCode(96 + i)}]`,
       );
     const started = performance.now();
-    expect(thrown(() => parseStrictYaml(levels.join("\n"), "doc")).message).toContain("invalid YAML");
+    expect((await userErrorOf(parseStrictYaml(levels.join("\n"), "doc"))).message).toContain("invalid YAML");
     expect(performance.now() - started).toBeLessThan(1000);
   });
 
-  test("__proto__ stays a plain key", () => {
-    const value = parseStrictYaml("__proto__: {polluted: 1}\nname: x\n", "doc");
+  test("__proto__ stays a plain key", async () => {
+    const value = await parseStrictYaml("__proto__: {polluted: 1}\nname: x\n", "doc");
     expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
     expect(Object.keys(value)).toEqual(["__proto__", "name"]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
-  test("more than one document, a scalar and an empty file are refused", () => {
-    expect(thrown(() => parseStrictYaml("a: 1\n---\nb: 2\n", "doc")).code).toBe("INVALID_YAML");
-    expect(thrown(() => parseStrictYaml("just text\n", "doc")).message).toContain("must contain a YAML mapping");
-    expect(thrown(() => parseStrictYaml("", "doc")).message).toContain("must contain a YAML mapping");
+  test("more than one document, a scalar and an empty file are refused", async () => {
+    expect((await userErrorOf(parseStrictYaml("a: 1\n---\nb: 2\n", "doc"))).code).toBe("INVALID_YAML");
+    expect((await userErrorOf(parseStrictYaml("just text\n", "doc"))).message).toContain("must contain a YAML mapping");
+    expect((await userErrorOf(parseStrictYaml("", "doc"))).message).toContain("must contain a YAML mapping");
   });
 });
 
 describe("file loading", () => {
-  test("size caps are checked before parsing: contract 1 MiB, policy 512 KiB", () => {
+  test("size caps are checked before parsing: contract 1 MiB, policy 512 KiB", async () => {
     const contract = write("big.json", `{"a": "${"x".repeat(CONTRACT_MAX_BYTES)}"}`);
     expect(thrown(() => loadContract(contract)).message).toContain("the limit is 1048576 bytes");
     const policy = write("big.yaml", `a: ${"x".repeat(POLICY_MAX_BYTES)}\n`);
-    expect(thrown(() => loadPolicy(policy)).code).toBe("FILE_TOO_LARGE");
+    expect((await userErrorOf(loadPolicy(policy))).code).toBe("FILE_TOO_LARGE");
   });
 
-  test("a missing file, a folder and non-UTF-8 bytes fail with 'failed to read'", () => {
+  test("a missing file, a folder and non-UTF-8 bytes fail with 'failed to read'", async () => {
     const dir = tempDir();
     expect(thrown(() => loadContract(join(dir, "nope.json"))).message).toBe(
       `failed to read contract ${join(dir, "nope.json")}: no such file or directory`,
     );
-    expect(thrown(() => loadPolicy(dir)).message).toBe(`failed to read policy ${dir}: not a regular file`);
+    expect((await userErrorOf(loadPolicy(dir))).message).toBe(`failed to read policy ${dir}: not a regular file`);
     expect(thrown(() => loadContract(write("bad.json", new Uint8Array([0x7b, 0xff, 0x7d])))).message).toContain(
       "it is not UTF-8 text",
     );
