@@ -180,7 +180,8 @@ export async function publicKeyFromJwk(jwk: unknown, source: string): Promise<{ 
       "jwk",
       { kty: "OKP", crv: "Ed25519", x: record.x },
       { name: "Ed25519" },
-      false,
+      // A public key holds no secret; extractable lets node:crypto verify with it (src/receipts/jws.ts).
+      true,
       ["verify"],
     );
   } catch {

@@ -246,6 +246,18 @@ describe("algorithms and keys", () => {
     expect(await reasonOf(forged)).toBe("SIGNATURE_INVALID");
     expect(await reasonOf(forged, new Map([...alice.trusted, ...bob.trusted]))).toBe("SIGNATURE_INVALID");
   });
+
+  test("a trusted entry that is not an Ed25519 public key never verifies, even the right signature", async () => {
+    const kid = alice.signing.kid;
+    const trustedAs = (key: CryptoKey) => new Map([[kid, key]]);
+    expect(await reasonOf(signed, trustedAs(alice.signing.privateKey))).toBe("SIGNATURE_INVALID");
+    const ecdsa = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, [
+      "sign",
+      "verify",
+    ])) as CryptoKeyPair;
+    expect(await reasonOf(signed, trustedAs(ecdsa.publicKey))).toBe("SIGNATURE_INVALID");
+    expect(await reasonOf(signed, alice.trusted)).toBe("VALID");
+  });
 });
 
 describe("malformed tokens", () => {
