@@ -3,6 +3,10 @@
  * (a) local mode: `tollgate exec --mode local` (the compiled dist/tollgate)
  *     against spawning the same argv directly; when the binary has no `exec`
  *     command yet, the executor API in-process against a direct spawn.
+ *     For reading (a), two more lines: `tollgate --version` (the runtime's
+ *     start alone), and a compiled program that does only what any `exec`
+ *     must (start, run the argv under prlimit, write an fsync'd record:
+ *     exec-floor.ts), so the platform's share and tollgate's own show apart.
  * (b) hardened mode: the executor API against running bwrap by hand with the
  *     same arguments.
  * Medians over interleaved runs. Exits 1 when a target is missed.
@@ -14,8 +18,10 @@ import { join } from "node:path";
 import { realHost } from "../../src/sandbox/bwrap.ts";
 import { bwrapArgs } from "../../src/sandbox/bwrap-args.ts";
 import { execute } from "../../src/sandbox/executor.ts";
+import { prlimitPrefix } from "../../src/sandbox/limits.ts";
 import type { CommandPlan } from "../../src/sandbox/plan.ts";
 import { findTool } from "../../src/sandbox/preflight.ts";
+import { compile } from "../compile.ts";
 import { median } from "./stats.ts";
 
 const WARMUP_RUNS = 5;
@@ -159,6 +165,18 @@ try {
     );
     console.log(
       `  of which start-up alone (\`tollgate --version\`, ${startup.subject.toFixed(1)} ms): +${(startup.subject - startup.reference).toFixed(1)} ms`,
+    );
+    const floorBinary = join(dir, "exec-floor");
+    compile({ entry: join(import.meta.dir, "exec-floor.ts"), outfile: floorBinary });
+    const prlimit = findTool("prlimit");
+    if (!prlimit) throw new Error("prlimit is needed for the floor");
+    const floorArgv = [floorBinary, join(dir, "receipts", "floor.json"), ...prlimitPrefix(prlimit, plan.limits), true_];
+    const floor = await compare(
+      () => spawnOk(floorArgv, env),
+      () => spawnOk([true_]),
+    );
+    console.log(
+      `  the platform's floor (a compiled program that only starts, runs it under prlimit and fsyncs a record, ${floor.subject.toFixed(1)} ms): +${(floor.subject - floor.reference).toFixed(1)} ms`,
     );
   } else {
     console.log("dist/tollgate has no `exec` command yet: (a) measures the executor API in-process instead");
