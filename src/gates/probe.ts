@@ -1,6 +1,6 @@
 import { accessSync, constants, statSync } from "node:fs";
 import { delimiter, isAbsolute, join } from "node:path";
-import { childEnv, runProcess } from "../core/index.ts";
+import { childEnv, once, runProcess } from "../core/index.ts";
 import type { Detection, Project } from "./detect.ts";
 import { type Gate, installCommand, localBinDirs, parseVersion, TOOLS, type ToolSpec } from "./tools.ts";
 
@@ -115,14 +115,6 @@ async function versionOf(runner: ProbeRunner, tool: ToolSpec, command: readonly 
   } catch (error) {
     return { state: "broken", path, problem: `\`${argv.join(" ")}\` could not start: ${(error as Error).message}` };
   }
-}
-
-function once<T>(make: () => Promise<T>): () => Promise<T> {
-  let promise: Promise<T> | undefined;
-  return () => {
-    promise ??= make();
-    return promise;
-  };
 }
 
 /** Runs `tasks` with at most `limit` at a time; results in the tasks' order. */

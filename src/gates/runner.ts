@@ -6,7 +6,7 @@
  */
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { buildInfo, isTollgateError, sha256Hex, userCacheDir, writeStderr } from "../core/index.ts";
+import { buildInfo, isTollgateError, once, sha256Hex, userCacheDir, writeStderr } from "../core/index.ts";
 import { type InputHasher, inputHasher, type StepCache, stepCache, stepCacheKey, walkFiles } from "./cache.ts";
 import { type GatesConfig, gateWanted } from "./config.ts";
 import type { CustomGate } from "./config-schema.ts";
@@ -223,14 +223,6 @@ function stepRunner(input: RunInput, hasher: () => InputHasher, cache: StepCache
       started.set(id, made);
       return made;
     },
-  };
-}
-
-function once<T>(make: () => Promise<T>): () => Promise<T> {
-  let promise: Promise<T> | undefined;
-  return () => {
-    promise ??= make();
-    return promise;
   };
 }
 
