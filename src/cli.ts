@@ -12,6 +12,9 @@ import { writeStderr, writeStdout } from "./core/output.ts";
 import { killActiveChildren } from "./core/process.ts";
 import { stripAnsi, useColor } from "./core/terminal.ts";
 
+const gatesCommands = () => import("./gates/commands.ts");
+const stageCommands = () => gatesCommands().then((m) => m.stageCommands());
+
 const root = defineCommand({
   meta: {
     name: "tollgate",
@@ -26,14 +29,14 @@ const root = defineCommand({
     policy: () => import("./sandbox/commands.ts").then((m) => m.policyCommand),
     contract: () => import("./sandbox/commands.ts").then((m) => m.contractCommand),
     exec: () => import("./sandbox/commands.ts").then((m) => m.execCommand),
-    check: () => import("./gates/commands.ts").then((m) => m.checkCommand),
-    ci: () => import("./gates/commands.ts").then((m) => m.ciCommand),
-    "pre-commit": () => import("./gates/commands.ts").then((m) => m.preCommitCommand),
-    nightly: () => import("./gates/commands.ts").then((m) => m.nightlyCommand),
-    "post-edit": () => import("./gates/commands.ts").then((m) => m.postEditCommand),
-    gate: () => import("./gates/commands.ts").then((m) => m.gateCommand),
-    setup: () => import("./gates/commands.ts").then((m) => m.setupCommand),
-    config: () => import("./gates/commands.ts").then((m) => m.configCommand),
+    check: () => stageCommands().then((m) => m.checkCommand),
+    ci: () => stageCommands().then((m) => m.ciCommand),
+    "pre-commit": () => stageCommands().then((m) => m.preCommitCommand),
+    nightly: () => stageCommands().then((m) => m.nightlyCommand),
+    "post-edit": () => stageCommands().then((m) => m.postEditCommand),
+    gate: () => stageCommands().then((m) => m.gateCommand),
+    setup: () => gatesCommands().then((m) => m.setupCommands()).then((m) => m.setupCommand),
+    config: () => gatesCommands().then((m) => m.configCommand),
     keys: () => import("./receipts/commands.ts").then((m) => m.keysCommand),
     approve: () => receiptCommands().then((m) => m.approveCommand),
     receipt: () => receiptCommands().then((m) => m.receiptCommand),

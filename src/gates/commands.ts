@@ -77,12 +77,10 @@ export const configCommand = defineCommand({
   },
 });
 
-export { setupCommand } from "./setup-command.ts";
-export {
-  checkCommand,
-  ciCommand,
-  gateCommand,
-  nightlyCommand,
-  postEditCommand,
-  preCommitCommand,
-} from "./stage-commands.ts";
+/**
+ * The stage and setup commands, loaded only when one of them runs: the
+ * runner, the reports and the receipts behind them would otherwise load with
+ * `tollgate config` too.
+ */
+export const stageCommands = () => import("./stage-commands.ts");
+export const setupCommands = () => import("./setup-command.ts");
