@@ -35,7 +35,10 @@ const root = defineCommand({
     nightly: () => stageCommands().then((m) => m.nightlyCommand),
     "post-edit": () => stageCommands().then((m) => m.postEditCommand),
     gate: () => stageCommands().then((m) => m.gateCommand),
-    setup: () => gatesCommands().then((m) => m.setupCommands()).then((m) => m.setupCommand),
+    setup: () =>
+      gatesCommands()
+        .then((m) => m.setupCommands())
+        .then((m) => m.setupCommand),
     config: () => gatesCommands().then((m) => m.configCommand),
     keys: () => import("./receipts/commands.ts").then((m) => m.keysCommand),
     approve: () => receiptCommands().then((m) => m.approveCommand),

@@ -103,7 +103,10 @@ function wrapperNamed(name: string): WrapperOptions | undefined {
   const spec = Object.hasOwn(WRAPPERS, name) ? WRAPPERS[name] : undefined;
   if (spec === undefined) return undefined;
   let prepared = preparedWrappers.get(name);
-  if (prepared === undefined) preparedWrappers.set(name, (prepared = wrapperOptions(spec)));
+  if (prepared === undefined) {
+    prepared = wrapperOptions(spec);
+    preparedWrappers.set(name, prepared);
+  }
   return prepared;
 }
 
