@@ -15,6 +15,11 @@ import { basename, dirname, join } from "node:path";
  * it every module is evaluated at start-up, used or not.
  * Autoloading `.env`/`bunfig.toml` from the working directory is off: an
  * untrusted repository must not configure the tool that checks it.
+ * `--compile-jit-policy=10` makes JavaScriptCore ten times more reluctant to
+ * JIT-compile: a one-shot command's code runs a few times and exits, and
+ * compiling it anyway cost `tollgate exec` about 5 ms of its ~25 on a 2-core
+ * machine. Commands that then do long work call useNormalJit()
+ * (src/core/runtime.ts).
  */
 export const COMPILE_FLAGS = [
   "--compile",
@@ -23,6 +28,7 @@ export const COMPILE_FLAGS = [
   "--minify-whitespace",
   "--sourcemap",
   "--bytecode",
+  "--compile-jit-policy=10",
   "--format=esm",
   "--no-compile-autoload-dotenv",
   "--no-compile-autoload-bunfig",

@@ -9,6 +9,6 @@ export { once } from "./once.ts";
 export { printJson, writeStderr, writeStdout } from "./output.ts";
 export { enclosingProject, findProjectRoot, homeDir, projectStateDir, userCacheDir, userConfigDir } from "./paths.ts";
 export { type CapturedStream, type PipelineResult, runPipeline, runProcess } from "./process.ts";
-export { EMBEDDED_ROOTS } from "./runtime.ts";
+export { EMBEDDED_ROOTS, useNormalJit } from "./runtime.ts";
 export { type Database, openDatabase } from "./runtime-sqlite.ts";
 export { canPrompt, stripAnsi, useColor } from "./terminal.ts";

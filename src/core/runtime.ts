@@ -9,6 +9,7 @@ interface BunGlobal {
   revision: string;
   isStandaloneExecutable?: boolean;
   CryptoHasher: new (algorithm: "sha256") => Sha256;
+  unsafe?: { setJITPolicy?: (scale: number) => void };
 }
 interface DenoGlobal {
   version: { deno: string };
@@ -32,6 +33,17 @@ export function runtimeInfo(): RuntimeInfo {
   }
   if (deno) return { name: "deno", version: deno.version.deno, compiled: false };
   return { name: "node", version: process.versions.node, compiled: false };
+}
+
+/**
+ * The release build starts with JavaScriptCore's JIT made reluctant
+ * (scripts/compile.ts): most commands are one-shot, and compiling their
+ * run-once code on a JIT thread cost `tollgate exec` about 5 ms. A command
+ * about to do long work (a gate stage reading tools' reports) restores the
+ * normal policy with this. A no-op under Deno and Node.
+ */
+export function useNormalJit(): void {
+  bun?.unsafe?.setJITPolicy?.(1);
 }
 
 /** An incremental SHA-256; strings are hashed as UTF-8. */

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { EnvironmentError, sha256Hex, UserError, userCacheDir } from "../core/index.ts";
+import { EnvironmentError, sha256Hex, UserError, useNormalJit, userCacheDir } from "../core/index.ts";
 import { closest, type FlagOverride, gateWanted, loadConfig } from "./config.ts";
 import { GATE_NAMES, type GateName } from "./config-schema.ts";
 import { projectFiles } from "./config-sources.ts";
@@ -80,6 +80,8 @@ function stageSpec(request: GatesRequest, customNames: readonly string[]): Stage
 }
 
 export async function runGates(request: GatesRequest): Promise<GatesRun> {
+  // A stage runs for seconds and parses tools' reports, some of them megabytes: JIT as usual.
+  useNormalJit();
   const { root } = request;
   const startedAt = new Date();
   const { config, file } = loadConfig(projectFiles(root), request.flags);
