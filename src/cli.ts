@@ -3,9 +3,9 @@
  * crash boundary, and the exit codes of DESIGN.md. Loaded by main.ts for
  * everything but a plain `--version`.
  */
-import { type CommandDef, defineCommand, renderUsage } from "citty";
+import type { CommandContext, CommandDef } from "citty";
 import { versionText } from "./core/build-info.ts";
-import { type ResolvedCommand, rejectUnknownFlags, resolveCommand } from "./core/cli.ts";
+import { defineCommand, parseArgs, type ResolvedCommand, resolveCommand } from "./core/cli.ts";
 import { ExitCode, InterruptedError, isTollgateError, UserError } from "./core/errors.ts";
 import { removePendingTempFiles } from "./core/files.ts";
 import { writeStderr, writeStdout } from "./core/output.ts";
@@ -83,28 +83,17 @@ async function run(argv: string[]): Promise<number> {
     await printUsage(resolved, 2);
     throw new UserError("NO_COMMAND", `"tollgate ${resolved.path.join(" ")}" needs a subcommand (listed above)`);
   }
-  await rejectUnknownFlags(resolved);
   if (process.env.TOLLGATE_TEST_CRASH && process.env.TOLLGATE_TEST_CRASH === resolved.path.join(" ")) injectCrash();
-  const { runCommand } = await import("citty");
-  let result: unknown;
-  try {
-    ({ result } = await runCommand(resolved.command, { rawArgs: resolved.rest }));
-  } catch (error) {
-    // citty's own argument errors (a missing positional, a bad enum value) are usage errors.
-    if (error instanceof Error && error.name === "CLIError") {
-      throw new UserError(
-        "BAD_ARGUMENTS",
-        `${stripAnsi(error.message)}; run "tollgate ${resolved.path.join(" ")} --help"`,
-      );
-    }
-    throw error;
-  }
+  const args = await parseArgs(resolved);
+  const context = { rawArgs: resolved.rest, args, cmd: resolved.command } as CommandContext;
+  const result: unknown = await resolved.command.run(context);
   return typeof result === "number" ? result : ExitCode.ok;
 }
 
 async function printUsage(resolved: ResolvedCommand, fd: 1 | 2) {
   // citty names only the direct parent; usage lines should show the whole path a user types.
   const parent = resolved.parent && { meta: { name: ["tollgate", ...resolved.path.slice(0, -1)].join(" ") } };
+  const { renderUsage } = await import("citty");
   const usage = await renderUsage(resolved.command, parent);
   (fd === 1 ? writeStdout : writeStderr)(`${useColor(fd) ? usage : stripAnsi(usage)}\n`);
 }

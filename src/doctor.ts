@@ -2,9 +2,8 @@
  * `tollgate doctor`: what this machine can do for tollgate. Each module
  * contributes its checks; this file only gathers and prints them.
  */
-import { defineCommand } from "citty";
 import { coreChecks } from "./core/doctor.ts";
-import { type DoctorCheck, ExitCode, jsonArg, printJson, useColor, writeStderr } from "./core/index.ts";
+import { type DoctorCheck, defineCommand, ExitCode, jsonArg, printJson, useColor, writeStderr } from "./core/index.ts";
 import { crashChecks } from "./crash/index.ts";
 import { gatesChecks } from "./gates/index.ts";
 import { sandboxChecks } from "./sandbox/index.ts";

@@ -1,6 +1,6 @@
 export { buildInfo, REPOSITORY_URL } from "./build-info.ts";
 export { canonicalJson, randomHex, sha256Hex } from "./canonical.ts";
-export { jsonArg } from "./cli.ts";
+export { defineCommand, jsonArg, optionalValue } from "./cli.ts";
 export type { DoctorCheck } from "./doctor.ts";
 export { BASE_CHILD_ENV, childEnv, isCI } from "./env.ts";
 export { EnvironmentError, ExitCode, isTollgateError, TollgateError, UserError } from "./errors.ts";

@@ -3,8 +3,17 @@
  * for (`show` bytes, `--json` documents, the URL of `report`) goes to stdout,
  * everything else to stderr.
  */
-import { defineCommand } from "citty";
-import { canPrompt, ExitCode, isCI, jsonArg, printJson, UserError, writeStderr, writeStdout } from "../core/index.ts";
+import {
+  canPrompt,
+  defineCommand,
+  ExitCode,
+  isCI,
+  jsonArg,
+  printJson,
+  UserError,
+  writeStderr,
+  writeStdout,
+} from "../core/index.ts";
 import { openInBrowser } from "./browser.ts";
 import {
   CONSENT_SETTINGS,

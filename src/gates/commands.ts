@@ -3,8 +3,7 @@
  * `tollgate config show TOOL` (whether a tool runs on the project's own config
  * or on tollgate's bundled default). Tables go to stderr, `--json` to stdout.
  */
-import { defineCommand } from "citty";
-import { ExitCode, findProjectRoot, jsonArg, printJson, writeStderr } from "../core/index.ts";
+import { defineCommand, ExitCode, findProjectRoot, jsonArg, printJson, writeStderr } from "../core/index.ts";
 import { loadConfig, type ResolvedValue } from "./config.ts";
 import { configFlagArgs, flagOverrides } from "./config-flags.ts";
 import { projectFiles } from "./config-sources.ts";

@@ -3,8 +3,7 @@
  * reports what is missing or out of date. One line per item on stderr,
  * `--json` to stdout.
  */
-import { defineCommand } from "citty";
-import { findProjectRoot, jsonArg, printJson, writeStderr } from "../core/index.ts";
+import { defineCommand, findProjectRoot, jsonArg, printJson, writeStderr } from "../core/index.ts";
 import { CI_PROVIDERS, formatReport, runSetup } from "./setup.ts";
 
 export const setupCommand = defineCommand({

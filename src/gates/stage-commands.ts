@@ -5,8 +5,9 @@
  */
 import { appendFileSync, existsSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { type ArgsDef, defineCommand } from "citty";
+import type { ArgsDef } from "citty";
 import {
+  defineCommand,
   describeFsError,
   EnvironmentError,
   ExitCode,
@@ -14,6 +15,7 @@ import {
   findProjectRoot,
   isTollgateError,
   jsonArg,
+  optionalValue,
   printJson,
   projectStateDir,
   UserError,
@@ -37,6 +39,7 @@ const stageArgs = {
     type: "string",
     description: "Check file-level gates only on files changed since REF's merge base (--changed: origin/HEAD or main)",
     valueHint: "REF",
+    ...optionalValue,
   },
   cache: {
     type: "boolean",

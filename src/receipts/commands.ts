@@ -4,8 +4,8 @@
  * everything else to stderr. No command ever prints a private key.
  */
 import { existsSync } from "node:fs";
-import { defineCommand } from "citty";
 import {
+  defineCommand,
   ExitCode,
   jsonArg,
   printJson,

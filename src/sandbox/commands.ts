@@ -2,8 +2,7 @@
  * `tollgate policy check` and `tollgate contract hash`. The decision document
  * and the hash go to stdout; the human summary to stderr.
  */
-import { defineCommand } from "citty";
-import { ExitCode, jsonArg, printJson, userConfigDir, writeStderr, writeStdout } from "../core/index.ts";
+import { defineCommand, ExitCode, jsonArg, printJson, userConfigDir, writeStderr, writeStdout } from "../core/index.ts";
 import { loadContract } from "./contract.ts";
 import type { DecisionKind } from "./decision.ts";
 import { type Evaluation, evaluate } from "./evaluate.ts";

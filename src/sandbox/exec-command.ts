@@ -4,9 +4,9 @@
  * write a receipt (signed when a key is given) whatever happened.
  */
 import { dirname, join, resolve } from "node:path";
-import { defineCommand } from "citty";
 import {
   buildInfo,
+  defineCommand,
   describeFsError,
   EnvironmentError,
   ExitCode,
