@@ -96,6 +96,17 @@ export function runTollgate(args: string[], options: RunOptions = {}): RunResult
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+/** The UserError `fn` throws; fails the test when it returns or throws anything else. */
+export function userErrorFrom(fn: () => unknown): UserError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof UserError) return error;
+    throw error;
+  }
+  throw new Error("expected a UserError, nothing was thrown");
+}
+
 /** The UserError `promise` rejects with; fails the test when it resolves or rejects with anything else. */
 export async function userErrorOf(promise: Promise<unknown>): Promise<UserError> {
   try {

@@ -1,9 +1,9 @@
 import { describe, expect, test } from "bun:test";
-import { UserError } from "../../src/core/index.ts";
 import { type FlagOverride, loadConfig, type ResolvedConfig } from "../../src/gates/config.ts";
 import { PRESET_NAMES } from "../../src/gates/config-schema.ts";
 import { MAX_CONFIG_BYTES, projectFiles } from "../../src/gates/config-sources.ts";
 import { PRESETS } from "../../src/gates/presets.ts";
+import { userErrorFrom } from "../helpers.ts";
 import { project } from "./config-helpers.ts";
 
 function load(files: Record<string, string>, flags: FlagOverride[] = []): ResolvedConfig {
@@ -12,16 +12,6 @@ function load(files: Record<string, string>, flags: FlagOverride[] = []): Resolv
 
 function sourceOf(resolved: ResolvedConfig, key: string): string | undefined {
   return resolved.values.find((item) => item.key === key)?.source;
-}
-
-function errorOf(run: () => unknown): UserError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof UserError) return error;
-    throw error;
-  }
-  throw new Error("expected a UserError");
 }
 
 describe("config sources", () => {
@@ -60,12 +50,14 @@ describe("config sources", () => {
   });
 
   test("config in two places is an error naming both", () => {
-    const error = errorOf(() =>
+    const error = userErrorFrom(() =>
       load({ "tollgate.toml": 'preset = "strict"\n', "package.json": '{"tollgate":{"preset":"legacy"}}' }),
     );
     expect(error.code).toBe("CONFIG_CONFLICT");
     expect(error.message).toContain('tollgate.toml and package.json "tollgate"');
-    const again = errorOf(() => load({ "tollgate.toml": "", "pyproject.toml": "[tool.tollgate]\nsandbox = true\n" }));
+    const again = userErrorFrom(() =>
+      load({ "tollgate.toml": "", "pyproject.toml": "[tool.tollgate]\nsandbox = true\n" }),
+    );
     expect(again.message).toContain("tollgate.toml and pyproject.toml [tool.tollgate]");
   });
 });
@@ -173,39 +165,39 @@ describe("presets", () => {
 
 describe("strict validation", () => {
   test("an unknown key names the file and the key, with a did-you-mean", () => {
-    const error = errorOf(() => load({ "tollgate.toml": "[coverage]\nline_mn = 80\n" }));
+    const error = userErrorFrom(() => load({ "tollgate.toml": "[coverage]\nline_mn = 80\n" }));
     expect(error.code).toBe("INVALID_CONFIG");
     expect(error.message).toBe("tollgate.toml: coverage.line_mn: unknown key (did you mean coverage.line_min?)");
   });
 
   test("key paths in pyproject.toml and package.json are the paths written there", () => {
-    const py = errorOf(() => load({ "pyproject.toml": "[tool.tollgate]\nsandbx = true\n" }));
+    const py = userErrorFrom(() => load({ "pyproject.toml": "[tool.tollgate]\nsandbx = true\n" }));
     expect(py.message).toBe(
       "pyproject.toml [tool.tollgate]: tool.tollgate.sandbx: unknown key (did you mean tool.tollgate.sandbox?)",
     );
-    const pkg = errorOf(() => load({ "package.json": '{"tollgate":{"gates":{"lint":{"blockng":false}}}}' }));
+    const pkg = userErrorFrom(() => load({ "package.json": '{"tollgate":{"gates":{"lint":{"blockng":false}}}}' }));
     expect(pkg.message).toBe(
       'package.json "tollgate": tollgate.gates.lint.blockng: unknown key (did you mean tollgate.gates.lint.blocking?)',
     );
   });
 
   test("a key far from every known key gets no guess", () => {
-    const error = errorOf(() => load({ "tollgate.toml": "colour = true\n" }));
+    const error = userErrorFrom(() => load({ "tollgate.toml": "colour = true\n" }));
     expect(error.message).toBe("tollgate.toml: colour: unknown key");
   });
 
   test("a wrong type is an error, never coerced", () => {
-    const error = errorOf(() => load({ "tollgate.toml": '[coverage]\nline_min = "80"\n[crap]\nmax = 0\n' }));
+    const error = userErrorFrom(() => load({ "tollgate.toml": '[coverage]\nline_min = "80"\n[crap]\nmax = 0\n' }));
     expect(error.message).toContain('tollgate.toml: coverage.line_min: expected a number from 0 to 100, got "80"');
     expect(error.message).toContain("tollgate.toml: crap.max: must be at least 1");
-    const notTable = errorOf(() => load({ "package.json": '{"tollgate": {"coverage": 80}}' }));
+    const notTable = userErrorFrom(() => load({ "package.json": '{"tollgate": {"coverage": 80}}' }));
     expect(notTable.message).toBe('package.json "tollgate": tollgate.coverage: expected a table, got 80');
-    const notObject = errorOf(() => load({ "package.json": '{"tollgate": "strict"}' }));
+    const notObject = userErrorFrom(() => load({ "package.json": '{"tollgate": "strict"}' }));
     expect(notObject.message).toBe('package.json "tollgate": tollgate: expected a table, got "strict"');
   });
 
   test("an unknown preset or gate name is named, with a did-you-mean", () => {
-    const error = errorOf(() => load({ "tollgate.toml": 'preset = "strcit"\nskip = ["mutaton"]\n' }));
+    const error = userErrorFrom(() => load({ "tollgate.toml": 'preset = "strcit"\nskip = ["mutaton"]\n' }));
     expect(error.message).toContain(
       'tollgate.toml: preset: expected one of baseline, strict, legacy, got "strcit" (did you mean strict?)',
     );
@@ -214,7 +206,7 @@ describe("strict validation", () => {
   });
 
   test("a custom gate's command must be an argv array, and its report is required unless the parser is exit-code", () => {
-    const error = errorOf(() =>
+    const error = userErrorFrom(() =>
       load({
         "tollgate.toml":
           '[[gates.custom]]\nname = "e2e"\ncommand = "npx playwright test"\nparser = "junit"\nstages = ["ci"]\n' +
@@ -235,7 +227,7 @@ describe("strict validation", () => {
   });
 
   test("a custom gate may not take a built-in gate's name", () => {
-    const error = errorOf(() =>
+    const error = userErrorFrom(() =>
       load({
         "tollgate.toml": '[[gates.custom]]\nname = "lint"\ncommand = ["x"]\nparser = "exit-code"\nstages = ["ci"]\n',
       }),
@@ -244,35 +236,37 @@ describe("strict validation", () => {
   });
 
   test("a flag's value is validated like a file's and named by its flag", () => {
-    const error = errorOf(() => load({}, [{ flag: "--coverage-min", values: { coverage: { line_min: 120 } } }]));
+    const error = userErrorFrom(() => load({}, [{ flag: "--coverage-min", values: { coverage: { line_min: 120 } } }]));
     expect(error.message).toBe("flag --coverage-min: coverage.line_min: must be at most 100");
   });
 
   test("a file larger than 256 KiB is refused before it is parsed", () => {
-    const error = errorOf(() => load({ "tollgate.toml": `# ${"x".repeat(MAX_CONFIG_BYTES)}\n` }));
+    const error = userErrorFrom(() => load({ "tollgate.toml": `# ${"x".repeat(MAX_CONFIG_BYTES)}\n` }));
     expect(error.code).toBe("FILE_TOO_LARGE");
     expect(error.message).toContain("tollgate.toml");
     expect(error.message).toContain(`the limit is ${MAX_CONFIG_BYTES} bytes`);
   });
 
   test("malformed TOML is named with its line and column", () => {
-    const error = errorOf(() => load({ "tollgate.toml": 'preset = "strict"\n[coverage]\nline_min = \n' }));
+    const error = userErrorFrom(() => load({ "tollgate.toml": 'preset = "strict"\n[coverage]\nline_min = \n' }));
     expect(error.code).toBe("INVALID_TOML");
     expect(error.message).toBe("tollgate.toml: invalid TOML at line 3, column 12: invalid value");
   });
 
   test("a duplicate TOML key is an error, not a silent last-one-wins", () => {
-    const error = errorOf(() => load({ "tollgate.toml": "[coverage]\nline_min = 80\nline_min = 50\n" }));
+    const error = userErrorFrom(() => load({ "tollgate.toml": "[coverage]\nline_min = 80\nline_min = 50\n" }));
     expect(error.code).toBe("INVALID_TOML");
     expect(error.message).toStartWith("tollgate.toml: invalid TOML at line 3, column 1:");
-    const table = errorOf(() => load({ "pyproject.toml": "[tool.tollgate]\nsandbox = true\n[tool.tollgate]\n" }));
+    const table = userErrorFrom(() => load({ "pyproject.toml": "[tool.tollgate]\nsandbox = true\n[tool.tollgate]\n" }));
     expect(table.message).toStartWith("pyproject.toml: invalid TOML at line 3,");
   });
 
   test("malformed JSON and a duplicate JSON key in package.json are named with their position", () => {
-    const broken = errorOf(() => load({ "package.json": '{"tollgate": {"preset": }}' }));
+    const broken = userErrorFrom(() => load({ "package.json": '{"tollgate": {"preset": }}' }));
     expect(broken.message).toStartWith("package.json: invalid JSON at line 1, column 25");
-    const duplicate = errorOf(() => load({ "package.json": '{"tollgate": {}, "tollgate": {"preset": "strict"}}' }));
+    const duplicate = userErrorFrom(() =>
+      load({ "package.json": '{"tollgate": {}, "tollgate": {"preset": "strict"}}' }),
+    );
     expect(duplicate.message).toContain("package.json");
     expect(duplicate.message).toContain("tollgate");
   });

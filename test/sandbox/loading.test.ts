@@ -2,7 +2,6 @@ import { describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
-import { UserError } from "../../src/core/index.ts";
 import {
   CONTRACT_MAX_BYTES,
   loadContract,
@@ -14,7 +13,7 @@ import {
   parseStrictJson,
   parseStrictYaml,
 } from "../../src/sandbox/index.ts";
-import { tempDir, userErrorOf } from "../helpers.ts";
+import { tempDir, userErrorFrom, userErrorOf } from "../helpers.ts";
 import { CSC_DIR, command, contractInput, policyInput, SHARED_CSC_DIR } from "./fixtures.ts";
 
 interface Fixture {
@@ -27,16 +26,6 @@ interface Fixture {
 }
 
 const fixtures = (file: string): Fixture[] => JSON.parse(readFileSync(join(CSC_DIR, file), "utf8")) as Fixture[];
-
-function thrown(fn: () => unknown): UserError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof UserError) return error;
-    throw error;
-  }
-  throw new Error("expected a UserError, nothing was thrown");
-}
 
 function write(name: string, content: string | Uint8Array): string {
   const path = join(tempDir(), name);
@@ -62,7 +51,7 @@ describe("CSC conformance fixtures", () => {
         if (fixture.valid) {
           expect(loadContract(path).contract_id).toBe((fixture.input as { contract_id: string }).contract_id);
         } else {
-          expect(thrown(() => loadContract(path)).code).toBe("INVALID_CONTRACT");
+          expect(userErrorFrom(() => loadContract(path)).code).toBe("INVALID_CONTRACT");
         }
       });
     }
@@ -70,7 +59,10 @@ describe("CSC conformance fixtures", () => {
 
   test("each invalid contract fixture names the field that is wrong", () => {
     const messages = Object.fromEntries(
-      fixtures("conformance/contracts/invalid.json").map((f) => [f.id, thrown(() => parseContract(f.input)).message]),
+      fixtures("conformance/contracts/invalid.json").map((f) => [
+        f.id,
+        userErrorFrom(() => parseContract(f.input)).message,
+      ]),
     );
     expect(messages["contract-invalid-missing-version-001"]).toContain("version: missing required field");
     expect(messages["contract-invalid-missing-actor-002"]).toContain("actor: missing required field");
@@ -89,7 +81,7 @@ describe("CSC conformance fixtures", () => {
   for (const fixture of fixtures("conformance/policies/schema.json")) {
     test(`${fixture.id}: ${fixture.valid ? "loads" : "is rejected"}`, () => {
       if (fixture.valid) expect(parsePolicy(fixture.input).policy_schema_version).toBe("csc.policy.v0.1");
-      else expect(thrown(() => parsePolicy(fixture.input)).code).toBe("INVALID_POLICY");
+      else expect(userErrorFrom(() => parsePolicy(fixture.input)).code).toBe("INVALID_POLICY");
     });
   }
 
@@ -118,59 +110,63 @@ describe("weakness 1: coercion refused, strict validation", () => {
   const bad = (overrides: Record<string, unknown>) => contractInput([command(overrides as never)]);
 
   test('"timeout_sec": "10" is refused, naming the field and the value', () => {
-    expect(thrown(() => parseContract(bad({ timeout_sec: "10" }))).message).toContain(
+    expect(userErrorFrom(() => parseContract(bad({ timeout_sec: "10" }))).message).toContain(
       'commands[0].timeout_sec: expected an integer, got "10"',
     );
   });
 
   test("a short contract_id is refused", () => {
-    const message = thrown(() => parseContract(contractInput(undefined, { contract_id: "short" }))).message;
+    const message = userErrorFrom(() => parseContract(contractInput(undefined, { contract_id: "short" }))).message;
     expect(message).toContain("contract_id: must be at least 8 characters");
   });
 
   test("a relative cwd is refused", () => {
-    expect(thrown(() => parseContract(bad({ cwd: "repo" }))).message).toContain(
+    expect(userErrorFrom(() => parseContract(bad({ cwd: "repo" }))).message).toContain(
       "commands[0].cwd: must be an absolute path",
     );
   });
 
   test("an unknown field is refused, in the contract and in the policy", () => {
-    expect(thrown(() => parseContract(bad({ shell: true }))).message).toContain("commands[0].shell: unknown field");
-    expect(thrown(() => parsePolicy(policyInput({ allow_all: true }))).message).toContain("allow_all: unknown field");
+    expect(userErrorFrom(() => parseContract(bad({ shell: true }))).message).toContain(
+      "commands[0].shell: unknown field",
+    );
+    expect(userErrorFrom(() => parsePolicy(policyInput({ allow_all: true }))).message).toContain(
+      "allow_all: unknown field",
+    );
   });
 
   test("a boolean given as a string, a float timeout and a string network are refused", () => {
-    expect(thrown(() => parsePolicy(policyInput({ allow_secret_refs: "false" }))).message).toContain(
+    expect(userErrorFrom(() => parsePolicy(policyInput({ allow_secret_refs: "false" }))).message).toContain(
       'allow_secret_refs: expected boolean, got "false"',
     );
-    expect(thrown(() => parseContract(bad({ timeout_sec: 1.5 }))).message).toContain(
+    expect(userErrorFrom(() => parseContract(bad({ timeout_sec: 1.5 }))).message).toContain(
       "timeout_sec: expected an integer",
     );
   });
 
   test("tollgate's limits: argv length, argv element size, pipeline segments, justification", () => {
     const long = "x".repeat(128 * 1024 + 1);
-    expect(thrown(() => parseContract(bad({ exec: { argv: ["git", long] } }))).message).toContain(
+    expect(userErrorFrom(() => parseContract(bad({ exec: { argv: ["git", long] } }))).message).toContain(
       "commands[0].exec.argv[1]: is longer than 128 KiB",
     );
     const many = Array.from({ length: 201 }, () => "a");
-    expect(thrown(() => parseContract(bad({ exec: { argv: many } }))).message).toContain("at most 200 elements");
+    expect(userErrorFrom(() => parseContract(bad({ exec: { argv: many } }))).message).toContain("at most 200 elements");
     const segments = Array.from({ length: 11 }, () => ({ argv: ["cat"] }));
-    expect(thrown(() => parseContract(bad({ exec: undefined, pipeline: { segments } }))).message).toContain(
+    expect(userErrorFrom(() => parseContract(bad({ exec: undefined, pipeline: { segments } }))).message).toContain(
       "commands[0].pipeline.segments: a pipeline has at most 10 segments",
     );
     const justification = "j".repeat(4001);
-    expect(thrown(() => parseContract(contractInput(undefined, { justification }))).message).toContain(
+    expect(userErrorFrom(() => parseContract(contractInput(undefined, { justification }))).message).toContain(
       "justification: must be at most 4000 characters",
     );
   });
 
   test("a NUL byte in a path and a duplicate command id are refused", () => {
-    expect(thrown(() => parseContract(bad({ cwd: "/workspace/\0x" }))).message).toContain(
+    expect(userErrorFrom(() => parseContract(bad({ cwd: "/workspace/\0x" }))).message).toContain(
       "must not contain a NUL byte",
     );
     const twice = contractInput([command(), command()]);
-    expect(thrown(() => parseContract(twice)).message).toContain("commands: command ids must be unique");
+    expect(userErrorFrom(() => parseContract(twice)).message).toContain("commands: command ids must be unique");
   });
 
   test("Windows drive and UNC paths load, as CSC allows", () => {
@@ -179,7 +175,7 @@ describe("weakness 1: coercion refused, strict validation", () => {
   });
 
   test("every problem is listed, not only the first", () => {
-    const message = thrown(() => parseContract(bad({ timeout_sec: "10", network: "yolo" }))).message;
+    const message = userErrorFrom(() => parseContract(bad({ timeout_sec: "10", network: "yolo" }))).message;
     expect(message).toContain("commands[0].timeout_sec");
     expect(message).toContain("commands[0].network");
   });
@@ -188,10 +184,12 @@ describe("weakness 1: coercion refused, strict validation", () => {
 describe("strict JSON", () => {
   test("a duplicate key is refused, naming the key and its path", () => {
     const text = '{"a": 1, "commands": [{"id": "x", "exec": {"argv": []}, "id": "y"}]}';
-    expect(thrown(() => parseStrictJson(text, "contract c.json")).message).toBe(
+    expect(userErrorFrom(() => parseStrictJson(text, "contract c.json")).message).toBe(
       'contract c.json: duplicate key "id" in commands[0]; keep one of them',
     );
-    expect(thrown(() => parseStrictJson('{"a":1,"a":1}', "doc")).message).toContain('duplicate key "a" in (top level)');
+    expect(userErrorFrom(() => parseStrictJson('{"a":1,"a":1}', "doc")).message).toContain(
+      'duplicate key "a" in (top level)',
+    );
   });
 
   test("the same key in different objects is fine", () => {
@@ -208,11 +206,11 @@ describe("strict JSON", () => {
   });
 
   test("syntax errors name the line and column", () => {
-    expect(thrown(() => parseStrictJson('{\n  "a": tru\n}', "doc")).message).toContain(
+    expect(userErrorFrom(() => parseStrictJson('{\n  "a": tru\n}', "doc")).message).toContain(
       "doc: invalid JSON at line 2, column 8",
     );
     for (const text of ["", "{", '{"a":1,}', "[1 2]", "01", '"\\x"', "{} x", "NaN"]) {
-      expect(thrown(() => parseStrictJson(text, "doc")).code).toBe("INVALID_JSON");
+      expect(userErrorFrom(() => parseStrictJson(text, "doc")).code).toBe("INVALID_JSON");
     }
   });
 
@@ -221,11 +219,11 @@ describe("strict JSON", () => {
     expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     const input = { ...contractInput(), ...value };
-    expect(thrown(() => parseContract(input)).message).toContain("__proto__: unknown field");
+    expect(userErrorFrom(() => parseContract(input)).message).toContain("__proto__: unknown field");
   });
 
   test("deep nesting is refused, not a stack overflow", () => {
-    expect(thrown(() => parseStrictJson("[".repeat(100_000), "doc")).message).toContain("nested deeper than 64");
+    expect(userErrorFrom(() => parseStrictJson("[".repeat(100_000), "doc")).message).toContain("nested deeper than 64");
   });
 });
 
@@ -286,18 +284,18 @@ describe("strict YAML", () => {
 describe("file loading", () => {
   test("size caps are checked before parsing: contract 1 MiB, policy 512 KiB", async () => {
     const contract = write("big.json", `{"a": "${"x".repeat(CONTRACT_MAX_BYTES)}"}`);
-    expect(thrown(() => loadContract(contract)).message).toContain("the limit is 1048576 bytes");
+    expect(userErrorFrom(() => loadContract(contract)).message).toContain("the limit is 1048576 bytes");
     const policy = write("big.yaml", `a: ${"x".repeat(POLICY_MAX_BYTES)}\n`);
     expect((await userErrorOf(loadPolicy(policy))).code).toBe("FILE_TOO_LARGE");
   });
 
   test("a missing file, a folder and non-UTF-8 bytes fail with 'failed to read'", async () => {
     const dir = tempDir();
-    expect(thrown(() => loadContract(join(dir, "nope.json"))).message).toBe(
+    expect(userErrorFrom(() => loadContract(join(dir, "nope.json"))).message).toBe(
       `failed to read contract ${join(dir, "nope.json")}: no such file or directory`,
     );
     expect((await userErrorOf(loadPolicy(dir))).message).toBe(`failed to read policy ${dir}: not a regular file`);
-    expect(thrown(() => loadContract(write("bad.json", new Uint8Array([0x7b, 0xff, 0x7d])))).message).toContain(
+    expect(userErrorFrom(() => loadContract(write("bad.json", new Uint8Array([0x7b, 0xff, 0x7d])))).message).toContain(
       "it is not UTF-8 text",
     );
   });
@@ -307,7 +305,7 @@ describe("file loading", () => {
       '"risk_class":"low"',
       '"risk_class":"low","risk_class":"high"',
     );
-    expect(thrown(() => loadContract(write("c.json", text))).message).toContain('duplicate key "risk_class"');
+    expect(userErrorFrom(() => loadContract(write("c.json", text))).message).toContain('duplicate key "risk_class"');
   });
 
   test("loaded documents are frozen (a hash of them cannot go stale)", () => {
@@ -350,7 +348,7 @@ describe("the tollgate policy block", () => {
       [{ surprise: 1 }, "tollgate.surprise: unknown field"],
     ];
     for (const [tollgate, expected] of cases) {
-      expect(thrown(() => parsePolicy(policyInput({ tollgate }))).message).toContain(expected);
+      expect(userErrorFrom(() => parsePolicy(policyInput({ tollgate }))).message).toContain(expected);
     }
   });
 
@@ -358,7 +356,7 @@ describe("the tollgate policy block", () => {
     expect(parsePolicy(policyInput({ allowed_read_prefixes: ["/workspace/**"] })).allowed_read_prefixes).toEqual([
       "/workspace/**",
     ]);
-    expect(thrown(() => parsePolicy(policyInput({ allowed_read_prefixes: ["/work*"] }))).message).toContain(
+    expect(userErrorFrom(() => parsePolicy(policyInput({ allowed_read_prefixes: ["/work*"] }))).message).toContain(
       "allowed_read_prefixes[0]: glob characters are not supported",
     );
   });
@@ -376,11 +374,13 @@ describe("the PolicyDecision schema", () => {
 
   test("a CSC decision validates; extra fields, repeated codes and bad hashes do not", () => {
     expect(parsePolicyDecision(decision).decision).toBe("allow");
-    expect(thrown(() => parsePolicyDecision({ ...decision, extra: 1 })).message).toContain("extra: unknown field");
-    expect(thrown(() => parsePolicyDecision({ ...decision, reason_codes: ["ALLOW", "ALLOW"] })).message).toContain(
-      "must not list a code twice",
+    expect(userErrorFrom(() => parsePolicyDecision({ ...decision, extra: 1 })).message).toContain(
+      "extra: unknown field",
     );
-    expect(thrown(() => parsePolicyDecision({ ...decision, contract_sha256: "abc" })).message).toContain(
+    expect(
+      userErrorFrom(() => parsePolicyDecision({ ...decision, reason_codes: ["ALLOW", "ALLOW"] })).message,
+    ).toContain("must not list a code twice");
+    expect(userErrorFrom(() => parsePolicyDecision({ ...decision, contract_sha256: "abc" })).message).toContain(
       "contract_sha256: must be 64 hex digits",
     );
   });
