@@ -9,7 +9,7 @@
  * own `-c`; the others are searched up to `--`, because their options are too
  * many to know which take a value (a false alarm there is a denial, not a hole).
  */
-import { commandChain, type Link } from "./wrappers.ts";
+import { commandChain, type Link, matchLong } from "./wrappers.ts";
 
 interface OptionRule {
   /** Letters that, in a short cluster (`-xc`), give program text. */
@@ -28,6 +28,8 @@ interface OptionRule {
   stopAtOperand?: boolean;
   /** `+o` and `+x` are options too (shells). */
   plus?: boolean;
+  /** Letters whose value perl pastes into a `use` statement (`-M'strict; system 1'`): code unless a module name. */
+  moduleShort?: string;
 }
 
 const SHELL: OptionRule = {
@@ -47,12 +49,12 @@ type NameRules = readonly [names: readonly string[], rule: OptionRule][];
 
 /** Interpreters: programs whose operands or stdin are program text. */
 const INTERPRETERS: NameRules = [
-  [["python*", "pypy*"], { inlineShort: "c", valueShort: "WX", stopShort: "m", stopAtOperand: true }],
+  [["python*", "pypy*"], { inlineShort: "c", valueShort: "WXQ", stopShort: "m", stdinShort: "i", stopAtOperand: true }],
   [["sh", "bash", "rbash", "dash", "zsh", "ksh", "ksh93", "mksh", "ash", "yash", "csh", "tcsh"], SHELL],
   [["fish"], { ...SHELL, inlineShort: "cC", inlineLong: ["--command", "--init-command"] }],
   [["node", "nodejs", "bun"], { inlineShort: "ep", inlineLong: ["--eval", "--print"], exact: /(^|=)data:/ }],
   [["deno"], { inlineLong: ["--eval", "--eval-file"], exact: /^eval$|(^|=)data:/ }],
-  [["perl*"], { inlineShort: "eE", valueShort: "IMmixCdDF" }],
+  [["perl*"], { inlineShort: "eE", valueShort: "IMmixCdDF", moduleShort: "Mmd" }],
   [["ruby*"], { inlineShort: "e", valueShort: "IrCEFxKTWU" }],
   [["php*"], { inlineShort: "rBRE" }],
   [["lua*", "luajit"], { inlineShort: "e", valueShort: "l" }],
@@ -117,6 +119,18 @@ function beforeEquals(arg: string): string {
   return eq === -1 ? arg : arg.slice(0, eq);
 }
 
+/**
+ * Whether the long option `option` (`--ev`, value already cut off) may be one
+ * of `names`: the name itself or a prefix of it, as getopt_long and git's
+ * parse-options accept (`--sp` for `--split-string`). A prefix shared with an
+ * option not in the list makes the program fail, so refusing it costs nothing.
+ */
+function mayBeLong(option: string, names: readonly string[] | undefined): boolean {
+  if (names === undefined || option.length < 3 || !option.startsWith("--")) return false;
+  for (let i = 0; i < names.length; i++) if ((names[i] as string).startsWith(option)) return true;
+  return false;
+}
+
 /** `-x...` or `+x...` with a letter or digit after the sign. */
 function isShortCluster(arg: string): boolean {
   const sign = arg.charCodeAt(0);
@@ -128,8 +142,14 @@ function isShortCluster(arg: string): boolean {
 interface Scan {
   inline?: string;
   operand?: string;
+  /** The module of `python -m`, and where its name stands in argv. */
+  module?: string;
+  moduleAt?: number;
   stdinFlag: boolean;
 }
+
+/** A perl module argument (`-MList::Util=sum,max`) that pastes nothing but a module name and its import list. */
+const PERL_MODULE = /^-?[A-Za-z_][\w:]*(=[\w:,./@$%&+-]*)?$/;
 
 /** Scans the options of `name`, whose arguments are `argv[from]` on. */
 function scanOptions(name: string, argv: readonly string[], from: number, rule: OptionRule): Scan {
@@ -140,7 +160,7 @@ function scanOptions(name: string, argv: readonly string[], from: number, rule: 
     if (rule.exact?.test(arg)) return { ...scan, inline: `${name} ${arg}` };
     if (arg.startsWith("--")) {
       const option = beforeEquals(arg);
-      if (rule.inlineLong?.includes(option)) return { ...scan, inline: `${name} ${option}` };
+      if (mayBeLong(option, rule.inlineLong)) return { ...scan, inline: `${name} ${option}` };
       if (rule.valueLong?.includes(option) && !arg.includes("=")) i++;
       continue;
     }
@@ -149,9 +169,18 @@ function scanOptions(name: string, argv: readonly string[], from: number, rule: 
         const letter = arg[j] as string;
         if (rule.inlineShort?.includes(letter)) return { ...scan, inline: `${name} -${letter}` };
         if (rule.stdinShort?.includes(letter)) scan.stdinFlag = true;
-        if (rule.stopShort?.includes(letter)) return { ...scan, operand: arg };
+        if (rule.stopShort?.includes(letter)) {
+          const attached = arg.slice(j + 1);
+          if (attached !== "") return { ...scan, module: attached, moduleAt: i };
+          return { ...scan, module: argv[i + 1], moduleAt: i + 1 };
+        }
         if (rule.valueShort?.includes(letter)) {
-          if (j === arg.length - 1 && rule.stopAtOperand) i++;
+          const separate = j === arg.length - 1;
+          const value = separate ? (argv[i + 1] ?? "") : arg.slice(j + 1);
+          if (rule.moduleShort?.includes(letter) && !PERL_MODULE.test(value.replace(/^:/, ""))) {
+            return { ...scan, inline: `${name} -${letter} (code pasted into a use statement)` };
+          }
+          if (separate && (rule.stopAtOperand || rule.moduleShort?.includes(letter))) i++;
           break;
         }
       }
@@ -163,9 +192,110 @@ function scanOptions(name: string, argv: readonly string[], from: number, rule: 
   return scan;
 }
 
-/** git settings and options that make git run a program of the caller's choosing. */
-const GIT_PROGRAM_KEY =
-  /^(alias\.|include|filter\.|protocol\.)|command|pager|editor|program|helper|driver|textconv|hook|fsmonitor|askpass|proxy|uploadpack|receivepack|external|exec/i;
+/**
+ * Environment variables whose value is, or chooses, code that a program runs:
+ * a command line (`GIT_SSH_COMMAND`, `PAGER`), options that load code
+ * (`NODE_OPTIONS`, `PERL5OPT`), a file run at start (`PYTHONSTARTUP`,
+ * `BASH_ENV`), where libraries or modules are loaded from (`LD_PRELOAD`,
+ * `PYTHONPATH`), or configuration that does any of these (`GIT_CONFIG_*`).
+ * Setting one in argv (`env NAME=value`, `sudo NAME=value`) is inline code.
+ */
+export const CODE_ENV_VARS: ReadonlySet<string> = new Set([
+  "GIT_SSH",
+  "GIT_SSH_COMMAND",
+  "GIT_EXTERNAL_DIFF",
+  "GIT_PAGER",
+  "GIT_EDITOR",
+  "GIT_SEQUENCE_EDITOR",
+  "GIT_ASKPASS",
+  "GIT_PROXY_COMMAND",
+  "GIT_EXEC_PATH",
+  "GIT_TEMPLATE_DIR",
+  "GIT_ALLOW_PROTOCOL",
+  "GIT_DIR",
+  "GIT_COMMON_DIR",
+  "PAGER",
+  "MANPAGER",
+  "SYSTEMD_PAGER",
+  "LESSOPEN",
+  "LESSCLOSE",
+  "EDITOR",
+  "VISUAL",
+  "SUDO_EDITOR",
+  "SUDO_ASKPASS",
+  "SSH_ASKPASS",
+  "BROWSER",
+  "SHELL",
+  "PYTHONSTARTUP",
+  "PYTHONPATH",
+  "PYTHONHOME",
+  "PYTHONUSERBASE",
+  "PYTHONINSPECT",
+  "PYTHONWARNINGS",
+  "PYTHONBREAKPOINT",
+  "PYTHONEXECUTABLE",
+  "NODE_OPTIONS",
+  "NODE_PATH",
+  "NODE_REPL_EXTERNAL_MODULE",
+  "BUN_OPTIONS",
+  "DENO_OPTIONS",
+  "BASH_ENV",
+  "ENV",
+  "ZDOTDIR",
+  "PROMPT_COMMAND",
+  "PS4",
+  "SHELLOPTS",
+  "BASHOPTS",
+  "PERL5OPT",
+  "PERL5LIB",
+  "PERLLIB",
+  "PERL5DB",
+  "RUBYOPT",
+  "RUBYLIB",
+  "MAKEFLAGS",
+  "MFLAGS",
+  "MAKEFILES",
+  "GCONV_PATH",
+  "LUA_INIT",
+  "LUA_PATH",
+  "LUA_CPATH",
+  "R_PROFILE",
+  "R_PROFILE_USER",
+  "PHPRC",
+  "PHP_INI_SCAN_DIR",
+]);
+
+/** Families of such variables, by how their names start. */
+const CODE_ENV_PREFIXES = ["GIT_CONFIG", "LD_", "DYLD_", "BASH_FUNC_", "NPM_CONFIG_", "LUA_INIT_", "LUA_PATH_"];
+
+/** Whether setting the variable `name` can make a program run code of the setter's choosing (see CODE_ENV_VARS). */
+export function isCodeEnvVar(name: string): boolean {
+  if (CODE_ENV_VARS.has(name)) return true;
+  const upper = name.toUpperCase();
+  for (let i = 0; i < CODE_ENV_PREFIXES.length; i++) if (upper.startsWith(CODE_ENV_PREFIXES[i] as string)) return true;
+  return false;
+}
+
+/**
+ * Variables that move where programs read their configuration from (git's
+ * ~/.gitconfig, npm's ~/.npmrc...), which can run programs: code when set in
+ * argv, although passing the caller's own value through is ordinary.
+ */
+export const CONFIG_HOME_VARS: ReadonlySet<string> = new Set(["HOME", "XDG_CONFIG_HOME"]);
+
+/** git settings that make git run a program of the caller's choosing (matched on the key, case-insensitively). */
+const GIT_PROGRAM_KEY = new RegExp(
+  [
+    "^(alias|include|includeif|filter|protocol|sendemail|browser|web|man|mergetool|difftool|instaweb|credential|gpg)\\.",
+    "^submodule\\..*\\.update$",
+    "^remote\\..*\\.(vcs|uploadpack|receivepack)$",
+    "command|cmd|pager|editor|program|helper|driver|textconv|hook|fsmonitor|askpass|proxy|uploadpack|receivepack",
+    "external|exec|filter|templatedir",
+  ].join("|"),
+  "i",
+);
+
+/** git's global options whose value is the next argument when not attached with `=`. */
 const GIT_VALUE_OPTIONS = new Set([
   "-C",
   "-c",
@@ -174,10 +304,79 @@ const GIT_VALUE_OPTIONS = new Set([
   "--namespace",
   "--config-env",
   "--super-prefix",
+  "--attr-source",
+  "--list-cmds",
 ]);
 
-/** Options after a git subcommand that run a program: `--exec=...`, `--upload-pack`... */
-const GIT_RUN_OPTIONS = new Set(["--exec", "--upload-pack", "--receive-pack", "--extcmd"]);
+interface GitRunOptions {
+  /** Long options (no `--`) that run a program named by their value, or run one from a folder given. */
+  long: readonly string[];
+  /** Short letters that do. */
+  short?: string;
+  /** Short letters that take a value (the rest of the cluster or the next argument) and run nothing. */
+  values?: string;
+  /** Long options whose value is `key=value` configuration (clone's `--config`), and their short letter. */
+  config?: { long: string; short: string };
+}
+
+/** Subcommand options (parse-options: clusters, unique prefixes, `=` or next argument) that run a program. */
+const GIT_RUN_OPTIONS: Readonly<Record<string, GitRunOptions>> = {
+  fetch: { long: ["upload-pack"], values: "jo" },
+  pull: { long: ["upload-pack"], values: "jXso" },
+  clone: {
+    long: ["upload-pack", "template"],
+    short: "u",
+    values: "bojc",
+    config: { long: "config", short: "c" },
+  },
+  "ls-remote": { long: ["upload-pack", "exec"] },
+  "fetch-pack": { long: ["upload-pack", "exec"] },
+  push: { long: ["receive-pack", "exec"], values: "o" },
+  "send-pack": { long: ["receive-pack", "exec"] },
+  archive: { long: ["exec"], values: "o" },
+  rebase: { long: ["exec"], short: "x", values: "sXSC" },
+  difftool: { long: ["extcmd"], short: "x", values: "t" },
+  grep: { long: ["open-files-in-pager"], short: "O", values: "efABC" },
+  init: { long: ["template"] },
+  "send-email": { long: ["smtp-server", "sendmail-cmd", "to-cmd", "cc-cmd", "header-cmd"] },
+  instaweb: { long: ["httpd", "browser"], short: "db" },
+  "web--browse": { long: ["browser", "cmd"], short: "bc" },
+  help: { long: ["browser", "web"], short: "w" },
+};
+
+/** The program-running option of git subcommand `sub` among its arguments `argv[from]` on, if any. */
+function gitRunOption(sub: string, argv: readonly string[], from: number): string | undefined {
+  const run = Object.hasOwn(GIT_RUN_OPTIONS, sub) ? GIT_RUN_OPTIONS[sub] : undefined;
+  if (run === undefined) return undefined;
+  for (let i = from; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === "--") return undefined;
+    if (arg.startsWith("--")) {
+      const eq = arg.indexOf("=");
+      const name = arg.slice(2, eq === -1 ? undefined : eq);
+      if (name === "") continue;
+      if (run.long.some((option) => option.startsWith(name))) return `git ${sub} --${name}`;
+      if (run.config?.long.startsWith(name)) {
+        const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
+        if (GIT_PROGRAM_KEY.test(beforeEquals(value ?? ""))) return `git ${sub} --config ${value}`;
+      }
+      continue;
+    }
+    if (!arg.startsWith("-") || arg === "-") continue;
+    for (let j = 1; j < arg.length; j++) {
+      const letter = arg[j] as string;
+      if (run.short?.includes(letter)) return `git ${sub} -${letter}`;
+      if (run.config?.short === letter || run.values?.includes(letter)) {
+        const value = j === arg.length - 1 ? argv[++i] : arg.slice(j + 1);
+        if (run.config?.short === letter && GIT_PROGRAM_KEY.test(beforeEquals(value ?? ""))) {
+          return `git ${sub} -${letter} ${value}`;
+        }
+        break;
+      }
+    }
+  }
+  return undefined;
+}
 
 /** git's arguments are `argv[from]` on. */
 function gitInline(argv: readonly string[], from: number): string | undefined {
@@ -185,8 +384,13 @@ function gitInline(argv: readonly string[], from: number): string | undefined {
   for (; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (!arg.startsWith("-")) break;
+    if (arg === "--") {
+      i++;
+      break;
+    }
     const option = arg.startsWith("--") ? beforeEquals(arg) : arg.slice(0, 2);
     if (option === "--exec-path" && arg.includes("=")) return "git --exec-path=";
+    if (option === "-p" || option === "--paginate") continue;
     const value =
       option === arg && GIT_VALUE_OPTIONS.has(option)
         ? argv[++i]
@@ -197,6 +401,7 @@ function gitInline(argv: readonly string[], from: number): string | undefined {
   }
   const sub = argv[i];
   const rest = i + 1;
+  if (sub === undefined) return undefined;
   if (sub === "filter-branch") return "git filter-branch";
   if (sub === "bisect" && argv[rest] === "run") return "git bisect run";
   for (let r = rest; r < argv.length; r++) {
@@ -204,52 +409,193 @@ function gitInline(argv: readonly string[], from: number): string | undefined {
     if (sub === "submodule" && arg === "foreach") return "git submodule foreach";
     if (sub === "config" && GIT_PROGRAM_KEY.test(beforeEquals(arg))) return "git config";
   }
-  for (let r = rest; r < argv.length; r++) {
-    const arg = argv[r] as string;
-    if (
-      (arg.startsWith("--") && GIT_RUN_OPTIONS.has(beforeEquals(arg))) ||
-      ((sub === "rebase" || sub === "difftool") && arg === "-x") ||
-      (sub === "clone" && arg === "-u")
-    ) {
-      return `git ${sub} ${beforeEquals(arg)}`;
+  return gitRunOption(sub, argv, rest);
+}
+
+/** awk's options that take a value, and whether that value is program text or a program file. */
+const AWK_OPTIONS: readonly { name: string; id: string; kind: "value" | "source" | "file" | "none" }[] = [
+  { name: "file", id: "-f", kind: "file" },
+  { name: "source", id: "-e", kind: "source" },
+  { name: "include", id: "-i", kind: "file" },
+  { name: "load", id: "-l", kind: "file" },
+  { name: "exec", id: "-E", kind: "file" },
+  { name: "field-separator", id: "-F", kind: "value" },
+  { name: "assign", id: "-v", kind: "value" },
+  { name: "dump-variables", id: "-d", kind: "none" },
+  { name: "debug", id: "-D", kind: "none" },
+  { name: "pretty-print", id: "-o", kind: "none" },
+  { name: "profile", id: "-p", kind: "none" },
+  { name: "sandbox", id: "-S", kind: "none" },
+  { name: "lint", id: "-L", kind: "none" },
+];
+const AWK_SHORT: Readonly<Record<string, "value" | "source" | "file">> = {
+  f: "file",
+  e: "source",
+  i: "file",
+  l: "file",
+  E: "file",
+  F: "value",
+  v: "value",
+  W: "value",
+};
+
+/** awk program text in argv (a program operand, `-e`, `--source`): inline code, as `perl -e` is. */
+function awkInline(name: string, argv: readonly string[], from: number): string | undefined {
+  let fromFile = false;
+  for (let i = from; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === "--") {
+      return fromFile || i + 1 >= argv.length ? undefined : `${name} program text`;
+    }
+    if (arg.startsWith("--")) {
+      const eq = arg.indexOf("=");
+      const match = matchLong(arg.slice(2, eq === -1 ? undefined : eq), AWK_OPTIONS);
+      if (match === "ambiguous" || match === undefined) continue;
+      if (match.kind === "source") return `${name} --source`;
+      if (match.kind === "file") fromFile = true;
+      if (match.kind !== "none" && eq === -1) i++;
+      continue;
+    }
+    if (arg.startsWith("-") && arg !== "-") {
+      const kind = AWK_SHORT[arg[1] as string];
+      if (kind === "source") return `${name} -e`;
+      if (kind === "file") fromFile = true;
+      if (kind !== undefined && arg.length === 2) i++;
+      continue;
+    }
+    return fromFile ? undefined : `${name} program text`;
+  }
+  return undefined;
+}
+
+const AWKS = new Set(["awk", "gawk", "mawk", "nawk", "busybox-awk"]);
+
+/** Whether a sed script runs a command: the `e` command, or the `e` flag of `s`. */
+export function sedScriptRunsCommand(script: string): boolean {
+  // `s` with `e` among its flags, whatever its delimiter.
+  if (/s([^\\\n])(?:\\.|(?!\1)[^\n])*\1(?:\\.|(?!\1)[^\n])*\1[gpiImMew0-9]*e/.test(script)) return true;
+  // The `e` command after the start, a separator or an address.
+  return /(^|[;\n{}!$0-9/,~+])\s*e(\s|;|}|$)/m.test(script);
+}
+
+/** GNU sed's long options and whether each takes a value. */
+const SED_LONG = [
+  { name: "expression", id: "-e", value: true },
+  { name: "file", id: "-f", value: true },
+  { name: "line-length", id: "-l", value: true },
+  { name: "in-place", id: "-i", value: false },
+  { name: "sandbox", id: "--sandbox", value: false },
+  { name: "quiet", id: "-n", value: false },
+  { name: "silent", id: "-n", value: false },
+  { name: "debug", id: "--debug", value: false },
+  { name: "posix", id: "--posix", value: false },
+  { name: "regexp-extended", id: "-E", value: false },
+  { name: "separate", id: "-s", value: false },
+  { name: "unbuffered", id: "-u", value: false },
+  { name: "null-data", id: "-z", value: false },
+  { name: "follow-symlinks", id: "--follow-symlinks", value: false },
+  { name: "zero-terminated", id: "-z", value: false },
+  { name: "binary", id: "-b", value: false },
+];
+
+/** sed scripts in argv that run commands (`e`, `s///e`), unless `--sandbox` forbids them. */
+function sedInline(name: string, argv: readonly string[], from: number): string | undefined {
+  const scripts: string[] = [];
+  let given = false;
+  let sandbox = false;
+  for (let i = from; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === "--") {
+      if (!given && argv[i + 1] !== undefined) scripts.push(argv[i + 1] as string);
+      break;
+    }
+    if (arg.startsWith("--")) {
+      const eq = arg.indexOf("=");
+      const match = matchLong(arg.slice(2, eq === -1 ? undefined : eq), SED_LONG);
+      if (match === "ambiguous" || match === undefined) continue;
+      if (match.id === "--sandbox") sandbox = true;
+      if (!match.value) continue;
+      const value = eq === -1 ? (argv[++i] ?? "") : arg.slice(eq + 1);
+      if (match.id === "-e") scripts.push(value);
+      given ||= match.id === "-e" || match.id === "-f";
+      continue;
+    }
+    if (arg.startsWith("-") && arg !== "-") {
+      for (let j = 1; j < arg.length; j++) {
+        const letter = arg[j] as string;
+        if (letter === "e" || letter === "f" || letter === "l") {
+          const value = j === arg.length - 1 ? (argv[++i] ?? "") : arg.slice(j + 1);
+          if (letter === "e") scripts.push(value);
+          given ||= letter !== "l";
+          break;
+        }
+        if (letter === "i") break;
+      }
+      continue;
+    }
+    if (!given) {
+      scripts.push(arg);
+      given = true;
+    }
+  }
+  if (sandbox) return undefined;
+  return scripts.some(sedScriptRunsCommand) ? `${name} e (a script that runs a command)` : undefined;
+}
+
+const SEDS = new Set(["sed", "gsed"]);
+
+/**
+ * Python modules run with `-m` whose arguments or stdin are program text:
+ * timeit's statements, pdb's `-c` commands, the code and asyncio consoles; and
+ * the profilers and tracer, which run another module (`-m cProfile -m timeit`).
+ */
+const PYTHON_CODE_MODULES = new Set(["timeit", "pdb", "code", "asyncio", "_pyrepl", "idlelib", "idlelib.idle"]);
+const PYTHON_RUNNER_MODULES = new Set(["cProfile", "profile", "trace"]);
+
+function pythonModuleInline(name: string, argv: readonly string[], scan: Scan): string | undefined {
+  const { module, moduleAt = argv.length } = scan;
+  if (module === undefined) return undefined;
+  if (PYTHON_CODE_MODULES.has(module)) return `${name} -m ${module}`;
+  if (PYTHON_RUNNER_MODULES.has(module)) {
+    for (let i = moduleAt + 1; i < argv.length; i++) {
+      const arg = argv[i] as string;
+      if (PYTHON_CODE_MODULES.has(arg) || PYTHON_CODE_MODULES.has(arg.replace(/^-m/, ""))) {
+        return `${name} -m ${module} -m ${arg.replace(/^-m/, "")}`;
+      }
     }
   }
   return undefined;
 }
 
-/** awk program text that runs a command: `system(...)`, or a pipe to or from one; awk's arguments are `argv[from]` on. */
-function awkInline(argv: readonly string[], from: number): string | undefined {
-  const programs: string[] = [];
-  let fromFile = false;
-  for (let i = from; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg === "-f" || arg === "--file") {
-      fromFile = true;
-      i++;
-    } else if (arg === "-e" || arg === "--source") programs.push(argv[++i] ?? "");
-    else if (arg.startsWith("--source=")) programs.push(arg.slice("--source=".length));
-    else if (arg === "-F" || arg === "-v") i++;
-    else if (arg === "--") continue;
-    else if (!arg.startsWith("-") && !fromFile && programs.length === 0) {
-      programs.push(arg);
-      break;
+/** The first code-carrying assignment a wrapper makes (`env GIT_CONFIG_COUNT=1 ...`), if any. */
+function assignmentInline({ name, assignments }: Link): string | undefined {
+  for (let i = 0; assignments && i < assignments.length; i++) {
+    const assignment = assignments[i] as string;
+    const variable = assignment.slice(0, assignment.indexOf("="));
+    if (isCodeEnvVar(variable) || CONFIG_HOME_VARS.has(variable)) {
+      return `${name} ${variable}= (a variable that chooses code a program runs)`;
     }
   }
-  return programs.some((text) => /system\s*\(|\|/.test(text)) ? "awk program running a command" : undefined;
+  return undefined;
 }
 
-const AWKS = new Set(["awk", "gawk", "mawk", "nawk"]);
-
-function programInline({ argv, start, name, commandString }: Link): string | undefined {
+function programInline(link: Link): string | undefined {
+  const { argv, start, name, commandString, unparsed } = link;
   const from = start + 1;
+  const assigned = assignmentInline(link);
+  if (assigned) return assigned;
+  if (unparsed !== undefined) return `${name} ${unparsed}: tollgate cannot tell what it runs`;
   if (name === "git") return gitInline(argv, from);
-  if (AWKS.has(name)) return awkInline(argv, from);
-  if (name === "npm" && (argv[from] === "exec" || argv[from] === "x")) {
+  if (AWKS.has(name)) return awkInline(name, argv, from);
+  if (SEDS.has(name)) return sedInline(name, argv, from);
+  if ((name === "npm" || name === "pnpm") && (argv[from] === "exec" || argv[from] === "x")) {
     return scanOptions("npm exec", argv, from, NPX).inline;
   }
   if (commandString) return `${name} ${commandString}`;
   const named = namedRule(name);
-  return named && scanOptions(name, argv, from, named.rule).inline;
+  if (!named) return undefined;
+  const scan = scanOptions(name, argv, from, named.rule);
+  return scan.inline ?? pythonModuleInline(name, argv, scan);
 }
 
 /**
@@ -270,6 +616,14 @@ export function inlineCodeForm(argv: readonly string[], chain = commandChain(arg
   return undefined;
 }
 
+/** Paths that name the process's own stdin: `/dev/stdin`, `/dev/fd/0`, `/proc/self/fd/0`... */
+export function isStdinPath(path: string): boolean {
+  const normal = path.replace(/\/(\.?\/)+/g, "/");
+  return /^\/(dev\/stdin|dev\/fd\/0|proc\/(self|thread-self|[0-9]+)\/fd\/0|proc\/(self|[0-9]+)\/task\/[0-9]+\/fd\/0)$/.test(
+    normal,
+  );
+}
+
 /**
  * For a pipeline segment after the first: the interpreter (through wrappers)
  * that would run its stdin, the previous segment's output, as a program;
@@ -280,5 +634,10 @@ export function stdinProgram(argv: readonly string[], chain = commandChain(argv)
   const named = namedRule(name);
   if (!named?.interpreter) return undefined;
   const scan = scanOptions(name, last, start + 1, named.rule);
-  return scan.operand === undefined || scan.operand === "-" || scan.stdinFlag ? name : undefined;
+  if (scan.module !== undefined) {
+    // `python3 -m module`: a module reads stdin as program text only if it is a console.
+    return PYTHON_CODE_MODULES.has(scan.module) || scan.stdinFlag ? name : undefined;
+  }
+  const operand = scan.operand;
+  return operand === undefined || operand === "-" || isStdinPath(operand) || scan.stdinFlag ? name : undefined;
 }

@@ -99,6 +99,48 @@ const INLINE: string[][] = [
   ["zip", "a.zip", "f", "-T", "-TT", "evil"],
   ["vim", "-c", "!sh"],
   ["vi", "+!sh", "file"],
+  // Wrappers parsed as getopt_long parses them: clusters, abbreviations, `=` forms.
+  ["env", "-iS", "sh -c id"],
+  ["env", "-iSsh -c id"],
+  ["env", "--sp", "sh -c id"],
+  ["env", "--split=sh -c id"],
+  ["env", "-i", "--", "sh", "-c", "x"],
+  ["timeout", "--sig=KILL", "5", "sh", "-c", "x"],
+  ["nice", "-5", "sh", "-c", "x"],
+  ["stdbuf", "--o=L", "bash", "-c", "x"],
+  ["chrt", "-o", "sh", "-c", "x"],
+  ["sudo", "-s", "ls"],
+  ["env", "--no-such-option", "ls"],
+  // Variables that choose the code a program runs.
+  ["env", "GIT_CONFIG_COUNT=1", "GIT_CONFIG_KEY_0=alias.x", "GIT_CONFIG_VALUE_0=!sh", "git", "x"],
+  ["env", "LD_PRELOAD=/workspace/evil.so", "ls"],
+  ["sudo", "BASH_ENV=/workspace/x", "bash", "script.sh"],
+  ["env", "-i", "NODE_OPTIONS=--require=./evil.js", "node", "app.js"],
+  ["env", "HOME=/workspace/evil", "git", "status"],
+  // git keys and options that run programs, abbreviated as parse-options allows.
+  ["git", "-c", "trailer.x.cmd=id", "interpret-trailers"],
+  ["git", "-c", "core.hooksPath=/workspace/hooks", "commit"],
+  ["git", "-c", "gpg.ssh.program=evil", "commit"],
+  ["git", "-c", "submodule.x.update=!evil", "submodule", "update"],
+  ["git", "ls-remote", "--upl=sh -c id", "."],
+  ["git", "fetch", "--upload", "evil", "origin"],
+  ["git", "push", "--rec=evil", "origin"],
+  ["git", "clone", "-nuevil", "repo"],
+  ["git", "clone", "--templ=/workspace/t", "repo"],
+  ["git", "clone", "-c", "core.fsmonitor=evil", "repo"],
+  ["git", "archive", "--remote=r", "--exe=evil", "HEAD"],
+  ["git", "grep", "-Oevil", "x"],
+  // Code-taking python modules, awk and sed program text, perl -M.
+  ["python3", "-m", "timeit", "import os"],
+  ["python3", "-mtimeit", "x"],
+  ["python3", "-m", "cProfile", "-m", "timeit", "x"],
+  ["python3", "-m", "pdb", "-c", "!import os", "s.py"],
+  ["awk", "{ print $1 }"],
+  ["awk", "--", "{ print }"],
+  ["sed", "s/x/id/e"],
+  ["sed", "-n", "1e id", "file"],
+  ["sed", "--expr=1e id", "file"],
+  ["perl", "-MPOSIX;system(1)", "-le", "1"],
 ];
 
 /** Harmless look-alikes: the flag belongs to a script, a module or another program. */
@@ -115,8 +157,21 @@ const HARMLESS: string[][] = [
   ["git", "-c", "user.name=x", "commit", "-m", "m"],
   ["git", "rebase", "main"],
   ["grep", "-c", "sh", "file"],
-  ["awk", "{ print $1 }"],
   ["awk", "-f", "prog.awk"],
+  ["awk", "-f", "prog.awk", "input.txt"],
+  ["env", "-i", "FOO=bar", "ls"],
+  ["env", "-", "ls"],
+  ["git", "-c", "color.ui=never", "status"],
+  ["git", "fetch", "--unshallow", "origin"],
+  ["git", "clone", "-b", "main", "repo"],
+  ["python3", "script.py"],
+  ["python3", "-m", "pytest"],
+  ["sed", "-n", "s/a/b/p", "file"],
+  ["sed", "-i", "s/e/f/g", "file"],
+  ["sed", "--sandbox", "s/x/id/e", "file"],
+  ["timeout", "--preserve-status", "10", "git", "status"],
+  ["nice", "-n", "5", "ls"],
+  ["perl", "-MList::Util=sum", "script.pl"],
   ["find", ".", "-name", "*.ts"],
   ["env"],
   ["timeout", "10", "git", "status"],
@@ -174,10 +229,17 @@ describe("a pipeline feeding an interpreter", () => {
     expect(stdinProgram(["python3", "-"])).toBe("python3");
     expect(stdinProgram(["env", "node"])).toBe("node");
     expect(stdinProgram(["pwsh"])).toBe("pwsh");
+    expect(stdinProgram(["python3", "/dev/stdin"])).toBe("python3");
+    expect(stdinProgram(["sh", "/dev/fd/0"])).toBe("sh");
+    expect(stdinProgram(["node", "/proc/self/fd/0"])).toBe("node");
+    expect(stdinProgram(["sh", "//dev/./stdin"])).toBe("sh");
+    expect(stdinProgram(["python3", "-i", "x.py"])).toBe("python3");
+    expect(stdinProgram(["python3", "-m", "code"])).toBe("python3");
   });
 
   test("an interpreter given a script file, and non-interpreters, are not", () => {
     expect(stdinProgram(["python3", "filter.py"])).toBeUndefined();
+    expect(stdinProgram(["python3", "-m", "json.tool"])).toBeUndefined();
     expect(stdinProgram(["jq", ".name"])).toBeUndefined();
     expect(stdinProgram(["grep", "x"])).toBeUndefined();
   });
