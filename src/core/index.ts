@@ -4,7 +4,15 @@ export { defineCommand, jsonArg, optionalValue } from "./cli.ts";
 export type { DoctorCheck } from "./doctor.ts";
 export { BASE_CHILD_ENV, childEnv, isCI } from "./env.ts";
 export { EnvironmentError, ExitCode, isTollgateError, TollgateError, UserError } from "./errors.ts";
-export { describeFsError, ensurePrivateDir, PRIVATE_FILE_MODE, readFileCapped, writeFileAtomic } from "./files.ts";
+export {
+  checkStateDir,
+  describeFsError,
+  ensurePrivateDir,
+  PRIVATE_FILE_MODE,
+  readFileCapped,
+  withStateDir,
+  writeFileAtomic,
+} from "./files.ts";
 export { once } from "./once.ts";
 export { printJson, writeStderr, writeStdout } from "./output.ts";
 export { enclosingProject, findProjectRoot, homeDir, projectStateDir, userCacheDir, userConfigDir } from "./paths.ts";

@@ -6,7 +6,6 @@
  */
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { NOT_INPUTS } from "./cache.ts";
 import type { GatesConfig } from "./config.ts";
 import type { Project } from "./detect.ts";
 import { type Finding, ParseError } from "./findings.ts";
@@ -130,6 +129,18 @@ export function reportPath(ctx: GateContext, key: string, name: string): string 
   return join(ctx.outDir(key), name);
 }
 
+/** Dependency, cache and build folders a tool checking "the whole project" is not pointed at (the cache still hashes them). */
+const NOT_CHECKED: ReadonlySet<string> = new Set([
+  "node_modules",
+  "venv",
+  "__pycache__",
+  "dist",
+  "build",
+  "coverage",
+  "mutants",
+  "reports",
+]);
+
 /**
  * The project's top-level folders and its top-level files with one of
  * `extensions`: what a tool checking "the whole project" is given, rather
@@ -140,7 +151,7 @@ export function projectEntries(dir: string, extensions: readonly string[]): stri
   return readdirSync(dir, { withFileTypes: true })
     .filter((entry) =>
       entry.isDirectory()
-        ? !entry.name.startsWith(".") && !NOT_INPUTS.has(entry.name)
+        ? !entry.name.startsWith(".") && !NOT_CHECKED.has(entry.name)
         : entry.isFile() && extensions.some((extension) => entry.name.endsWith(extension)),
     )
     .map((entry) => entry.name)

@@ -54,11 +54,6 @@ export async function gitTopLevel(git: GitRunner): Promise<string> {
   return (await gitOk(git, ["rev-parse", "--show-toplevel"])).trim();
 }
 
-/** Tracked and untracked files that are not ignored, relative to the folder git runs in. */
-export async function listFiles(git: GitRunner): Promise<string[]> {
-  return nulList(await gitOk(git, ["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--full-name"]));
-}
-
 export interface ChangedFiles {
   ref: string;
   mergeBase: string;

@@ -17,7 +17,6 @@ import {
   gitRunner,
   gitTopLevel,
   isGitRepo,
-  listFiles,
   stagedFiles,
   unstagedFiles,
   workingTreeHash,
@@ -38,6 +37,8 @@ export interface GatesRequest {
   /** --changed: "" for the default base, or a ref. */
   changed?: string;
   useCache: boolean;
+  /** Report files (absolute) written after the run (--sarif, --junit): never inputs of the cache key. */
+  outputs?: readonly string[];
 }
 
 export interface GatesRun {
@@ -135,7 +136,7 @@ export async function runGates(request: GatesRequest): Promise<GatesRun> {
     probes,
     customGates,
     ...(files === undefined ? {} : { files }),
-    ...(inGit ? { listFiles: async () => underRoot(await listFiles(git), top, root) } : {}),
+    ...(request.outputs ? { outputs: request.outputs } : {}),
     useCache: request.useCache,
     ...(config.sandbox ? { execute: runSandboxedStep } : {}),
     ...(restage ? { afterFixers: restage } : {}),

@@ -6,8 +6,8 @@
  */
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { buildInfo, isTollgateError, once, sha256Hex, userCacheDir, writeStderr } from "../core/index.ts";
-import { type InputHasher, inputHasher, type StepCache, stepCache, stepCacheKey, walkFiles } from "./cache.ts";
+import { buildInfo, isTollgateError, sha256Hex, userCacheDir, writeStderr } from "../core/index.ts";
+import { type InputHasher, inputHasher, type StepCache, stepCache, stepCacheKey } from "./cache.ts";
 import { type GatesConfig, gateWanted } from "./config.ts";
 import type { CustomGate } from "./config-schema.ts";
 import type { Detection, Project } from "./detect.ts";
@@ -36,8 +36,8 @@ export interface RunInput {
   customGates: readonly CustomGate[];
   /** Files (relative to the root) file-level gates are limited to; undefined: every file. */
   files?: readonly string[];
-  /** Every file of the repository (relative to the root) for the cache's input digest; undefined: walk the folders. */
-  listFiles?: () => Promise<string[]>;
+  /** Files tollgate writes under the root after the run (--sarif, --junit): never inputs of the cache key. */
+  outputs?: readonly string[];
   useCache: boolean;
   /** Runs a step; the sandbox executor or a test's fake in place of the direct runner. */
   execute?: StepExecutor;
@@ -189,21 +189,13 @@ function stepRunner(input: RunInput, hasher: () => InputHasher, cache: StepCache
   const limit = limiter(Math.max(1, input.concurrency ?? availableParallelism()));
   const started = new Map<string, Promise<StepOutput | undefined>>();
   const configKey = { ...input.config, skip: [], only: [] };
-  const digests = new Map<string, Promise<string>>();
-  const allFiles = once(async () => (input.listFiles ? await input.listFiles() : walkFiles(input.root)));
-  const digestOf = (cwd: string) => {
-    const known = digests.get(cwd);
-    if (known) return known;
-    const made = (async () => {
-      const prefix = cwd === input.root ? "" : `${cwd.slice(input.root.length + 1)}/`;
-      const files = (await allFiles()).filter((file) => file.startsWith(prefix));
-      return hasher().digest(files);
-    })();
-    digests.set(cwd, made);
-    return made;
+  // One digest over the whole root for every step: a tool reads beyond its own folder (a sibling package, a venv).
+  const keyOf = (spec: StepSpec) => {
+    const inputs = hasher().digest();
+    return inputs === undefined
+      ? undefined
+      : stepCacheKey(spec, { tollgateVersion: buildInfo().version, config: configKey, inputs });
   };
-  const keyOf = async (spec: StepSpec) =>
-    stepCacheKey(spec, { tollgateVersion: buildInfo().version, config: configKey, inputs: await digestOf(spec.cwd) });
   return {
     run(spec, cacheOnly) {
       // Two projects in one folder (a polyglot root) have steps with the same key: the commands tell them apart.
@@ -213,7 +205,7 @@ function stepRunner(input: RunInput, hasher: () => InputHasher, cache: StepCache
       const made = (async () => {
         if (spec.modifies) return limit(() => execute(spec));
         const cacheable = input.useCache || cacheOnly;
-        const key = cacheable ? await keyOf(spec) : undefined;
+        const key = cacheable ? keyOf(spec) : undefined;
         const hit = key === undefined ? undefined : cache.get(key);
         if (hit || cacheOnly) return hit;
         const output = await limit(() => execute(spec));
@@ -307,6 +299,15 @@ async function runTask(task: Task, steps: StepRunner): Promise<GateResult> {
   }
 }
 
+/** What tollgate's own steps and reports write (stryker's report, mutmut's mutants/, --sarif): not inputs. */
+function writtenByTollgate(tasks: readonly Task[], outputs: readonly string[]): string[] {
+  const steps = tasks.flatMap((task) => (task.plan.kind === "steps" ? task.plan.steps : []));
+  return [
+    ...outputs,
+    ...steps.flatMap((spec) => [...spec.reports, ...(spec.reportTrees ?? []).map((tree) => tree.dir)]),
+  ];
+}
+
 /** Whether a gate result fails the stage. */
 function failsStage(result: GateResult, spec: StageSpec): boolean {
   if (spec.alwaysPasses || !result.blocking) return false;
@@ -328,7 +329,7 @@ async function runLocked(input: RunInput): Promise<StageReport> {
   const stateDir = workDir(input.root);
   let known: InputHasher | undefined;
   const hasher = () => {
-    known ??= inputHasher(input.root, stateDir);
+    known ??= inputHasher(input.root, stateDir, { exclude: writtenByTollgate(tasks, input.outputs ?? []) });
     return known;
   };
   const steps = stepRunner(input, hasher, stepCache(stateDir));

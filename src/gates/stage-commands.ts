@@ -3,15 +3,15 @@
  * and `gate NAME`: one command surface over every gate, with the terminal
  * table on stderr, `--json` on stdout, and the report files asked for.
  */
-import { appendFileSync, existsSync, statSync } from "node:fs";
+import { appendFileSync, existsSync, lstatSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { ArgsDef } from "citty";
 import {
+  checkStateDir,
   defineCommand,
   describeFsError,
   EnvironmentError,
   ExitCode,
-  ensurePrivateDir,
   findProjectRoot,
   isTollgateError,
   jsonArg,
@@ -20,6 +20,7 @@ import {
   projectStateDir,
   UserError,
   useColor,
+  withStateDir,
   writeFileAtomic,
   writeStderr,
 } from "../core/index.ts";
@@ -111,22 +112,33 @@ async function writeOutputs(report: StageReport, notes: string[], args: StageArg
   const summaryFile = process.env.GITHUB_STEP_SUMMARY;
   if (summaryFile)
     writeReport(summaryFile, `${stepSummary(report)}\n`, "the step summary ($GITHUB_STEP_SUMMARY)", true);
-  const stateDir = projectStateDir(report.root);
-  ensurePrivateDir(stateDir);
-  // As pytest does for its cache: git, and the tools that honour .gitignore, leave tollgate's state alone.
-  const ignore = join(stateDir, ".gitignore");
-  if (!existsSync(ignore)) writeFileAtomic(ignore, "*\n", { mode: 0o644 });
   const evidence = `${JSON.stringify(report, null, 2)}\n`;
-  writeFileAtomic(join(stateDir, "evidence.json"), evidence, { mode: 0o644 });
-  if (outputs.key) {
-    const jws = await signEvidence(evidence, outputs.key);
-    writeFileAtomic(join(stateDir, "evidence.jws"), `${jws}\n`, { mode: 0o644 });
+  const jws = outputs.key ? await signEvidence(evidence, outputs.key) : undefined;
+  // Never through a symlink, never into another user's folder: withStateDir checks and holds the folder.
+  withStateDir(projectStateDir(report.root), (stateDir) => {
+    // As pytest does for its cache: git, and the tools that honour .gitignore, leave tollgate's state alone.
+    const ignore = join(stateDir, ".gitignore");
+    if (!lstatExists(ignore)) writeFileAtomic(ignore, "*\n", { mode: 0o644 });
+    writeFileAtomic(join(stateDir, "evidence.json"), evidence, { mode: 0o644 });
+    if (jws !== undefined) writeFileAtomic(join(stateDir, "evidence.jws"), `${jws}\n`, { mode: 0o644 });
+  });
+}
+
+function lstatExists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
   }
 }
 
 async function runStageCommand(stage: Exclude<Stage, "gate">, args: StageArgs, gate?: string): Promise<number> {
+  const root = findProjectRoot();
+  // A .tollgate that is a symlink, a file or another user's is refused before anything runs (post-edit only advises).
+  if (stage !== "post-edit") checkStateDir(projectStateDir(root));
   const request: GatesRequest = {
-    root: findProjectRoot(),
+    root,
     stage,
     flags: flagOverrides(args),
     useCache: args.cache !== false,
@@ -134,6 +146,8 @@ async function runStageCommand(stage: Exclude<Stage, "gate">, args: StageArgs, g
     ...(gate === undefined ? {} : { gate }),
   };
   const outputs = await prepareOutputs(args);
+  const reports = [outputs.sarif, outputs.junit].filter((path) => path !== undefined);
+  if (reports.length > 0) request.outputs = reports;
   if (stage === "post-edit") return advise(request, args, outputs);
   const { report, notes } = await runGates(request);
   await writeOutputs(report, notes, args, outputs);
