@@ -91,6 +91,14 @@ describe("the cache key covers what the tests read, not what git tracks", () => 
   });
 });
 
+test("reports tollgate writes into the project (--sarif, --junit) are not inputs: the next run is still a cache hit", () => {
+  const dir = project({ "tests/test_ok.py": "def test_ok():\n    assert True\n" }, ["*.sarif", "*.xml"]);
+  const run = (args: string[]) => gates(["gate", "test", ...args], dir, { fakes: fakeTools([]) }).gate("test");
+  const reports = ["--sarif", join(dir, "out.sarif"), "--junit", join(dir, "junit.xml")];
+  expect(run(reports)).toMatchObject({ verdict: "pass", cached: false });
+  expect(run(reports)).toMatchObject({ verdict: "pass", cached: true });
+});
+
 describe("committed symlinks never crash the input hash, and are not followed out of the project", () => {
   test("a symlink to a folder (monorepo), a dangling one and a loop: ci runs, and the second run is a cache hit", () => {
     const dir = project({
