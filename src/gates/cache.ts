@@ -20,7 +20,19 @@
  * File hashes are remembered by (size, mtime, ctime, inode), so an unchanged
  * tree is hashed without reading it.
  */
-import { type Dirent, existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync } from "node:fs";
+import {
+  closeSync,
+  constants,
+  type Dirent,
+  existsSync,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+} from "node:fs";
 import { isAbsolute, join, relative, sep } from "node:path";
 import * as v from "valibot";
 import { canonicalJson, ensurePrivateDir, sha256Hex, writeFileAtomic } from "../core/index.ts";
@@ -50,6 +62,20 @@ export interface InputHasher {
 interface InputHasherOptions {
   /** Files or folders (absolute) tollgate itself writes under the root: reports, never inputs. */
   exclude?: readonly string[];
+}
+
+/**
+ * A regular file's bytes, opened without following a symlink and without
+ * blocking (a file swapped for a FIFO mid-walk must not hang the run).
+ */
+function readRegular(path: string): Buffer {
+  const fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
+  try {
+    if (!fstatSync(fd).isFile()) throw new Unknowable();
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Thrown inside the walk when an input cannot be known; the digest is then undefined. */
@@ -86,7 +112,7 @@ export function inputHasher(root: string, stateDir: string, options: InputHasher
       next[key] = known;
       return known[0];
     }
-    const hash = sha256Hex(readFileSync(path));
+    const hash = sha256Hex(readRegular(path));
     next[key] = [hash, stat.size, stat.mtimeMs, stat.ctimeMs, stat.ino];
     return hash;
   };
@@ -144,7 +170,7 @@ export function inputHasher(root: string, stateDir: string, options: InputHasher
       const manifest = join(full, "package.json");
       if (!existsSync(manifest)) return add(`N ${name}`);
       try {
-        const { name: pkg, version } = JSON.parse(readFileSync(manifest, "utf8")) as Record<string, unknown>;
+        const { name: pkg, version } = JSON.parse(readRegular(manifest).toString("utf8")) as Record<string, unknown>;
         add(`P ${name}\0${String(pkg)}@${String(version)}`);
       } catch {
         add(`F ${name}/package.json\0${hashOf(`${name}/package.json`, manifest)}`);
@@ -168,7 +194,7 @@ export function inputHasher(root: string, stateDir: string, options: InputHasher
       const head = join(path, "HEAD");
       if (!existsSync(head)) return;
       add(`F ${rel}/HEAD\0${hashOf(`${rel}/HEAD`, head)}`);
-      const ref = /^ref: (refs\/[^\0\n]+)\n?$/.exec(readFileSync(head, "utf8"))?.[1];
+      const ref = /^ref: (refs\/[^\0\n]+)\n?$/.exec(readRegular(head).toString("utf8"))?.[1];
       if (ref !== undefined && !ref.split("/").includes("..")) optional(`${rel}/${ref}`, join(path, ref));
       optional(`${rel}/packed-refs`, join(path, "packed-refs"));
     };
