@@ -223,16 +223,12 @@ interface Unwrapped {
   assignments: string[];
 }
 
-/** `NAME=value`, as env and sudo take before the command. */
-export function isAssignment(arg: string): boolean {
-  const eq = arg.indexOf("=");
-  if (eq < 1) return false;
-  for (let i = 0; i < eq; i++) {
-    const c = arg.charCodeAt(i);
-    const letter = (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f;
-    if (!letter && (i === 0 || c < 0x30 || c > 0x39)) return false;
-  }
-  return true;
+/**
+ * `NAME=value`, as env and sudo take before the command: any argument holding
+ * an `=` (GNU env puts even `A-B%=1` and `=1` into the environment).
+ */
+function isAssignment(arg: string): boolean {
+  return arg.includes("=");
 }
 
 /** What an option found while parsing means for the link: a command string, a refusal, or nothing. */
