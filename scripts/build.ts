@@ -2,7 +2,7 @@
  * `bun run build`: compiles dist/tollgate for this machine.
  */
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import { compile } from "./compile.ts";
 
@@ -33,6 +33,9 @@ export function buildFor(target: string, outfile: string, bunTarget?: string): v
 
 if (import.meta.main) {
   const outfile = join(root, "dist", "tollgate");
-  buildFor(hostTarget(), outfile);
+  // Built beside and renamed over, so a test running the old binary never execs a half-written one.
+  const partial = `${outfile}.${process.pid}.partial`;
+  buildFor(hostTarget(), partial);
+  renameSync(partial, outfile);
   console.error(`built ${outfile}`);
 }

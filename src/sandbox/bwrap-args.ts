@@ -96,7 +96,11 @@ export function bwrapArgs(plan: CommandPlan, host: HostInfo): string[][] {
     "/tmp",
     "--tmpfs",
     "/var/tmp",
+    // Nothing in /proc writes to the kernel from here: bwrap leaves /proc/sys
+    // writable to a caller mapped to root, and kernel.core_pattern is host root.
     "--proc",
+    "/proc",
+    "--remount-ro",
     "/proc",
     "--dev",
     "/dev",

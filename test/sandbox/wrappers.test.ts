@@ -146,6 +146,8 @@ describe("the chain ends where the real wrapper starts its command (property, re
           // flock's lock file is its first operand: put it right after the options.
           const full = wrapper === "flock" ? insertAfterOptions(argv, [lock]) : argv;
           const ran = spawnSync(program as string, full.slice(1), {
+            // A misplaced option can become flock's lock file: create it in the scratch folder, not the checkout.
+            cwd: bin,
             env: { PATH: `${bin}:/usr/bin:/bin` },
             input: "",
             encoding: "utf8",

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { runProcess } from "../../../src/core/process.ts";
 import { plan, SMALL_LIMITS } from "../../fixtures/sandbox/plans.ts";
@@ -120,4 +120,14 @@ describe("limits hold inside the sandbox", () => {
     await Bun.sleep(1300);
     expect(existsSync(join(dir, "killed"))).toBe(false);
   });
+});
+
+test("the kernel's knobs under /proc are read-only: a command cannot point kernel.core_pattern at a helper", async () => {
+  const before = readFileSync("/proc/sys/kernel/core_pattern", "utf8");
+  const write = sh("echo '|/tmp/evil-helper' > /proc/sys/kernel/core_pattern && echo wrote");
+  const result = await inside([write]);
+  expect(result.status).toBe("failed");
+  expect(result.stdout.text).toBe("");
+  expect(result.stderr.text).toContain("Read-only file system");
+  expect(readFileSync("/proc/sys/kernel/core_pattern", "utf8")).toBe(before);
 });
