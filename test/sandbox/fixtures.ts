@@ -4,10 +4,8 @@ import type { CommandContract, EvaluateOptions, FileSystemView, Policy } from ".
 import { normalisePath, parseContract, parsePolicy } from "../../src/sandbox/index.ts";
 import { PROJECT_ROOT } from "../helpers.ts";
 
-/** The CSC data, copied into the project. */
+/** The CSC data, copied into the project (SHA256SUMS beside it records the upstream digests). */
 export const CSC_DIR = join(PROJECT_ROOT, "test", "fixtures", "csc");
-/** The shared original, which the copy must equal. */
-export const SHARED_CSC_DIR = join(PROJECT_ROOT, "..", "shared", "csc-v0.1");
 
 type Command = CommandContract["commands"][number];
 

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
+import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import fc from "fast-check";
 import {
   CONTRACT_MAX_BYTES,
@@ -14,7 +15,7 @@ import {
   parseStrictYaml,
 } from "../../src/sandbox/index.ts";
 import { tempDir, userErrorFrom, userErrorOf } from "../helpers.ts";
-import { CSC_DIR, command, contractInput, policyInput, SHARED_CSC_DIR } from "./fixtures.ts";
+import { CSC_DIR, command, contractInput, policyInput } from "./fixtures.ts";
 
 interface Fixture {
   id: string;
@@ -34,13 +35,22 @@ function write(name: string, content: string | Uint8Array): string {
 }
 
 describe("CSC conformance fixtures", () => {
-  test("the copy in test/fixtures/csc equals the shared CSC data", () => {
-    for (const dir of ["conformance/contracts", "conformance/policies", "conformance/receipts", "examples/contracts"]) {
-      for (const file of readdirSync(join(SHARED_CSC_DIR, dir))) {
-        expect(readFileSync(join(CSC_DIR, dir, file), "utf8")).toBe(
-          readFileSync(join(SHARED_CSC_DIR, dir, file), "utf8"),
-        );
-      }
+  test("the copy in test/fixtures/csc is the upstream data its SHA256SUMS records, file for file", () => {
+    const recorded = new Map<string, string>();
+    for (const line of readFileSync(join(CSC_DIR, "SHA256SUMS"), "utf8").trim().split("\n")) {
+      const [digest = "", path = ""] = line.split("  ");
+      recorded.set(path, digest);
+    }
+    const present = readdirSync(CSC_DIR, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile() && entry.parentPath !== CSC_DIR)
+      .map((entry) => relative(CSC_DIR, join(entry.parentPath, entry.name)))
+      .sort();
+    expect(present).toEqual([...recorded.keys()].sort());
+    for (const [path, digest] of recorded) {
+      const actual = createHash("sha256")
+        .update(readFileSync(join(CSC_DIR, path)))
+        .digest("hex");
+      expect({ path, digest: actual }).toEqual({ path, digest });
     }
   });
 
