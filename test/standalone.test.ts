@@ -51,7 +51,39 @@ function trackedFiles(): string[] {
     .filter((path) => path !== "" && path !== "test/standalone.test.ts" && !DATA.test(path));
 }
 
+interface LockEntry {
+  optionalDependencies?: Record<string, string>;
+}
+
+/** The optional dependencies that package-lock.json names but lists no entry for, as "from -> name". */
+function unlistedOptionalPackages(lock: { packages: Record<string, LockEntry> }): string[] {
+  const missing: string[] = [];
+  for (const [path, entry] of Object.entries(lock.packages)) {
+    for (const name of Object.keys(entry.optionalDependencies ?? {})) {
+      // npm resolves a dependency in the nearest node_modules above the package that needs it.
+      const candidates: string[] = [];
+      for (let at = path; ; at = at.slice(0, Math.max(0, at.lastIndexOf("/node_modules/")))) {
+        candidates.push(`${at === "" ? "" : `${at}/`}node_modules/${name}`);
+        if (at === "") break;
+      }
+      if (!candidates.some((candidate) => candidate in lock.packages)) missing.push(`${path || "(root)"} -> ${name}`);
+    }
+  }
+  return missing;
+}
+
 describe("the repository stands on its own", () => {
+  // `npm install` on a clean clone adds an entry for each optional platform build
+  // (biome's, deno's, oxc's) that the lock file names but does not list, and so
+  // rewrites a tracked file; with every one listed it leaves the file alone and `npm ci` accepts it.
+  test("package-lock.json lists every optional platform package, so npm install leaves it unchanged", () => {
+    const lock = JSON.parse(readFileSync(join(PROJECT_ROOT, "package-lock.json"), "utf8"));
+    expect(unlistedOptionalPackages(lock)).toEqual([]);
+    const incomplete = structuredClone(lock);
+    delete incomplete.packages["node_modules/@biomejs/cli-darwin-arm64"];
+    expect(unlistedOptionalPackages(incomplete)).toEqual(["node_modules/@biomejs/biome -> @biomejs/cli-darwin-arm64"]);
+  });
+
   test("no file under src/, test/, scripts/ or .ci/ reads a path outside the repository", () => {
     const files = trackedFiles();
     expect(files.length).toBeGreaterThan(100);
