@@ -269,7 +269,7 @@ export const CODE_ENV_VARS: ReadonlySet<string> = new Set([
 const CODE_ENV_PREFIXES = ["GIT_CONFIG", "LD_", "DYLD_", "BASH_FUNC_", "NPM_CONFIG_", "LUA_INIT_", "LUA_PATH_"];
 
 /** Whether setting the variable `name` can make a program run code of the setter's choosing (see CODE_ENV_VARS). */
-export function isCodeEnvVar(name: string): boolean {
+function isCodeEnvVar(name: string): boolean {
   if (CODE_ENV_VARS.has(name)) return true;
   const upper = name.toUpperCase();
   for (let i = 0; i < CODE_ENV_PREFIXES.length; i++) if (upper.startsWith(CODE_ENV_PREFIXES[i] as string)) return true;
@@ -281,7 +281,7 @@ export function isCodeEnvVar(name: string): boolean {
  * ~/.gitconfig, npm's ~/.npmrc...), which can run programs: code when set in
  * argv, although passing the caller's own value through is ordinary.
  */
-export const CONFIG_HOME_VARS: ReadonlySet<string> = new Set(["HOME", "XDG_CONFIG_HOME"]);
+const CONFIG_HOME_VARS: ReadonlySet<string> = new Set(["HOME", "XDG_CONFIG_HOME"]);
 
 /** git settings that make git run a program of the caller's choosing (matched on the key, case-insensitively). */
 const GIT_PROGRAM_KEY = new RegExp(
@@ -471,7 +471,7 @@ function awkInline(name: string, argv: readonly string[], from: number): string 
 const AWKS = new Set(["awk", "gawk", "mawk", "nawk", "busybox-awk"]);
 
 /** Whether a sed script runs a command: the `e` command, or the `e` flag of `s`. */
-export function sedScriptRunsCommand(script: string): boolean {
+function sedScriptRunsCommand(script: string): boolean {
   // `s` with `e` among its flags, whatever its delimiter.
   if (/s([^\\\n])(?:\\.|(?!\1)[^\n])*\1(?:\\.|(?!\1)[^\n])*\1[gpiImMew0-9]*e/.test(script)) return true;
   // The `e` command after the start, a separator or an address.
@@ -617,7 +617,7 @@ export function inlineCodeForm(argv: readonly string[], chain = commandChain(arg
 }
 
 /** Paths that name the process's own stdin: `/dev/stdin`, `/dev/fd/0`, `/proc/self/fd/0`... */
-export function isStdinPath(path: string): boolean {
+function isStdinPath(path: string): boolean {
   const normal = path.replace(/\/(\.?\/)+/g, "/");
   return /^\/(dev\/stdin|dev\/fd\/0|proc\/(self|thread-self|[0-9]+)\/fd\/0|proc\/(self|[0-9]+)\/task\/[0-9]+\/fd\/0)$/.test(
     normal,
